@@ -1,0 +1,184 @@
+"""Article metadata found in the text itself: dateline, wire agency, publication date, language.
+
+These matter downstream: an agency credit makes an article a wire reprint for independent-source
+counting, and the publication date anchors every relative date ("on Wednesday").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+import dateparser
+import py3langid
+
+from wirecheck.models import Notice
+
+# Canonical agency names and the ways bylines, datelines and credits name them.
+AGENCIES: dict[str, tuple[str, ...]] = {
+    "AP": ("ap", "associated press", "the associated press"),
+    "Reuters": ("reuters", "thomson reuters"),
+    "AFP": ("afp", "agence france-presse", "agence france presse", "agence france‑presse"),
+    "dpa": ("dpa", "deutsche presse-agentur"),
+    "Xinhua": ("xinhua",),
+    "TASS": ("tass", "itar-tass"),
+    "RIA Novosti": ("ria novosti", "ria"),
+    "Interfax": ("interfax",),
+    "Anadolu": ("anadolu", "anadolu agency", "aa"),
+    "ANSA": ("ansa",),
+    "EFE": ("efe",),
+    "PTI": ("pti", "press trust of india"),
+    "IANS": ("ians",),
+    "ANI": ("ani",),
+    "Kyodo": ("kyodo", "kyodo news"),
+    "Yonhap": ("yonhap",),
+    "Bernama": ("bernama",),
+    "PAP": ("pap", "polish press agency"),
+    "Ukrinform": ("ukrinform",),
+    "UNIAN": ("unian",),
+    "BelTA": ("belta",),
+    "Bloomberg": ("bloomberg",),
+    "UPI": ("upi", "united press international"),
+    "CNA": ("cna",),
+    "PA": ("pa", "press association", "pa media"),
+    "AAP": ("aap", "australian associated press"),
+    "CP": ("the canadian press", "canadian press"),
+    "IRNA": ("irna",),
+    "WAM": ("wam",),
+    "SPA": ("spa", "saudi press agency"),
+    "MENA": ("mena",),
+    "APA": ("apa",),
+}
+_ALIAS = {alias: name for name, aliases in AGENCIES.items() for alias in aliases}
+
+# "VILNIUS, Oct 14 (BWS) -", "LONDON (Reuters) -", "PARIS:", "WASHINGTON (AP) —",
+# "NEW DELHI, March 3 (PTI):". The place is upper case (that is what makes it a dateline rather
+# than a sentence that starts "Paris: ..."); an optional date and a parenthesised credit follow.
+_DATELINE = re.compile(
+    r"""^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]{1,40}?(?:,\s*[A-ZÀ-Þ][A-Za-zÀ-ÿ.'’\- ]{1,30}?)?)
+        (?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?))?
+        \s*(?:\((?P<credit>[^()]{1,40})\))?
+        \s*(?:[-–—:]{1,2})\s+(?=\S)""",
+    re.X,
+)
+_BYLINE_AGENCY = re.compile(
+    r"(?:^|\b(?:by|from|source|credit|reporting by)[:\s][^\n]{0,60}?)\b("
+    + "|".join(sorted((re.escape(a) for a in _ALIAS if len(a) > 3), key=len, reverse=True))
+    + r")\b",
+    re.I,
+)
+_TRAILING_CREDIT = re.compile(r"^[-–—(]\s*(?P<credit>[A-Za-z .]{2,30}?)\s*\)?$")
+_REUTERS_CREDIT = re.compile(r"^\((?:reporting|writing|editing) by [^)]+\)$", re.I)
+_DATE_LINE = re.compile(
+    r"(?:\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b|"
+    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}\b)",
+    re.I,
+)
+_DATE_WORDS = re.compile(r"\b(?:published|updated|posted|date|on)\b", re.I)
+
+
+def canonical_agency(name: str) -> str | None:
+    """'Associated Press' -> 'AP'; unknown names -> None."""
+    return _ALIAS.get(re.sub(r"\s+", " ", name.strip().lower()).removeprefix("the ").strip()) or _ALIAS.get(
+        name.strip().lower()
+    )
+
+
+def find_dateline(body: str) -> tuple[str | None, str | None]:
+    """Return (dateline place, credited agency) from the first paragraph of ``body``."""
+    first = body.lstrip().split("\n", 1)[0][:200]
+    match = _DATELINE.match(first)
+    if not match:
+        return None, None
+    place = match.group("place").strip(" ,")
+    # Guard against an all-caps headline word followed by a colon ("BREAKING: ...").
+    if place.lower() in {"breaking", "update", "updated", "exclusive", "watch", "live", "opinion", "analysis"}:
+        return None, None
+    credit = match.group("credit")
+    agency = None
+    if credit:
+        agency = canonical_agency(credit) or credit.strip()
+    return place.title(), agency
+
+
+def find_agency(
+    body: str,
+    *,
+    dateline_agency: str | None,
+    authors: Sequence[str],
+    notices: Sequence[Notice],
+    removed: Sequence[str],
+) -> str | None:
+    """The wire agency credited by the dateline, a byline, a trailing credit or a notice."""
+    if dateline_agency:
+        return dateline_agency
+    for author in authors:
+        for part in re.split(r"[,;|/]| and ", author):
+            if agency := canonical_agency(part):
+                return agency
+    paragraphs = [p.strip() for p in body.strip().split("\n") if p.strip()]
+    for line in paragraphs[-2:]:
+        if _REUTERS_CREDIT.match(line):
+            return "Reuters"
+        credit = _TRAILING_CREDIT.match(line)
+        if credit and (agency := canonical_agency(credit.group("credit"))):
+            return agency
+    for text in [n.text for n in notices] + list(removed):
+        match = _BYLINE_AGENCY.search(text)
+        if match and (agency := canonical_agency(match.group(1))):
+            return agency
+    return None
+
+
+def normalise_date(value: str | None) -> str | None:
+    """An ISO 8601 string for a date as found in metadata, or None when it does not parse."""
+    if not value or not str(value).strip():
+        return None
+    text = str(value).strip()
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = dateparser.parse(text, settings={"STRICT_PARSING": True, "PREFER_DAY_OF_MONTH": "first"})
+        if parsed is None:
+            return None
+    if not re.search(r"\d:\d", text) and parsed.hour == parsed.minute == parsed.second == 0:
+        return parsed.date().isoformat()
+    return parsed.isoformat()
+
+
+def date_from_lines(lines: Sequence[str]) -> str | None:
+    """A publication date from short lines near the headline ("Updated 1:39 am EST, Nov 20, 2019")."""
+    for line in lines:
+        if len(line) > 120:
+            continue
+        match = _DATE_LINE.search(line)
+        if match and (_DATE_WORDS.search(line) or len(line) < 60):
+            found = normalise_date(match.group(0))
+            if found:
+                return found
+    return None
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the body's language (py3langid), None for text too short to tell."""
+    sample = text[:3000]
+    if len(re.findall(r"\w+", sample)) < 5:
+        return None
+    lang, _score = py3langid.classify(sample)
+    return str(lang)
+
+
+def site_of(url: str | None) -> str | None:
+    """The site (host without 'www.') of a URL."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host.removeprefix("www.")

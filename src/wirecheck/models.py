@@ -1,0 +1,122 @@
+"""Records passed between stages. Frozen dataclasses only: no I/O, no behaviour beyond conversion."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class DocumentKind(enum.StrEnum):
+    """What the bytes of a document are, as decided by sniffing the content."""
+
+    TEXT = "text"  # scraped plain text: a whole page's visible text
+    HTML = "html"
+    RECORD = "record"  # a crawler record that already has title/body fields (JSONL, feed item)
+
+
+@dataclass(frozen=True)
+class Document:
+    """Raw content plus where it came from. Produced by ingest, consumed by clean.
+
+    ``input`` is the display locator: a path, ``path:LINE`` for a JSONL record, ``path#RECORD-ID``
+    for a WARC record, or a URL.
+    """
+
+    id: str
+    input: str
+    kind: DocumentKind
+    content: bytes
+    url: str | None = None
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    site_hint: str | None = None  # e.g. the folder or feed a document came from, for site statistics
+    fetched_at: dt.datetime | None = None
+    charset: str | None = None  # charset declared by a transport (HTTP header, WARC record)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A disclaimer kept out of the body but kept as evidence (e.g. an agency-feed republication)."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    """A line cut from the body, with the rule that cut it, so users can audit the cleaner."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article. Later stages add mentions, events, claims and credibility."""
+
+    id: str
+    input: str
+    kind: DocumentKind
+    title: str | None
+    body: str
+    url: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime as found
+    site: str | None = None
+    authors: tuple[str, ...] = ()
+    dateline: str | None = None
+    agency: str | None = None
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    removed: tuple[RemovedLine, ...] = ()
+    warnings: tuple[str, ...] = ()
+    body_hash: str = ""
+    syndication_group: str | None = None
+    origin: str | None = None
+    duplicate_of: str | None = None
+    ingested_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the record `wirecheck articles --json` prints."""
+        out = dataclasses.asdict(self)
+        out["kind"] = self.kind.value
+        for key in ("authors", "tags", "warnings"):
+            out[key] = list(out[key])
+        out["notices"] = [dict(n) for n in out["notices"]]
+        out["removed"] = [dict(r) for r in out["removed"]]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Article:
+        """Inverse of :meth:`to_dict`; unknown keys (added by later stages) are ignored."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        values["kind"] = DocumentKind(values["kind"])
+        for key in ("authors", "tags", "warnings"):
+            values[key] = tuple(values.get(key) or ())
+        values["notices"] = tuple(Notice(**n) for n in values.get("notices") or ())
+        values["removed"] = tuple(RemovedLine(**r) for r in values.get("removed") or ())
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input that failed at some stage; stored in the failure log."""
+
+    input: str
+    stage: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class DedupAssignment:
+    """The dedup stage's verdict for one article (recomputed as the corpus grows)."""
+
+    article_id: str
+    syndication_group: str
+    origin: str
+    duplicate_of: str | None

@@ -1,0 +1,64 @@
+"""The store's schema as ordered migrations. Each runs once, in a transaction, and is recorded in
+``schema_migrations`` so a database always says which version of the schema it holds.
+
+SQL here is the common subset of DuckDB and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "articles, sightings, dedup signatures, failure log",
+        [
+            """CREATE TABLE articles (
+                id VARCHAR PRIMARY KEY,
+                input VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                url VARCHAR,
+                title VARCHAR,
+                body VARCHAR NOT NULL,
+                published VARCHAR,
+                site VARCHAR,
+                authors VARCHAR NOT NULL,
+                dateline VARCHAR,
+                agency VARCHAR,
+                language VARCHAR,
+                tags VARCHAR NOT NULL,
+                notices VARCHAR NOT NULL,
+                removed VARCHAR NOT NULL,
+                warnings VARCHAR NOT NULL,
+                body_hash VARCHAR NOT NULL,
+                syndication_group VARCHAR,
+                origin VARCHAR,
+                duplicate_of VARCHAR,
+                ingested_at VARCHAR
+            )""",
+            """CREATE TABLE sightings (
+                article_id VARCHAR NOT NULL,
+                input VARCHAR NOT NULL,
+                PRIMARY KEY (article_id, input)
+            )""",
+            """CREATE TABLE dedup_signatures (
+                article_id VARCHAR PRIMARY KEY,
+                body_hash VARCHAR NOT NULL,
+                published VARCHAR,
+                agency VARCHAR,
+                signature BLOB NOT NULL
+            )""",
+            """CREATE TABLE failures (
+                input VARCHAR NOT NULL,
+                stage VARCHAR NOT NULL,
+                code VARCHAR NOT NULL,
+                message VARCHAR NOT NULL,
+                first_seen VARCHAR NOT NULL,
+                last_seen VARCHAR NOT NULL,
+                attempts INTEGER NOT NULL,
+                PRIMARY KEY (input, stage, code)
+            )""",
+            "CREATE INDEX articles_group ON articles (syndication_group)",
+        ],
+    ),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]

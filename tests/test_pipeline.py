@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import TITLE, write_corpus
+
+from wirecheck.pipeline import analyze, analyze_text
+from wirecheck.settings import Settings
+from wirecheck.store import Store
+
+
+def _snapshot(store: Store) -> list[dict[str, object]]:
+    rows = []
+    for article in store.articles():
+        data = article.to_dict()
+        data.pop("ingested_at")
+        rows.append(data)
+    return rows
+
+
+def test_analyze_stores_articles_groups_reprints_and_logs_failures(
+    tmp_path: Path, settings: Settings, store: Store
+) -> None:
+    paths = write_corpus(tmp_path / "corpus")
+    summary = analyze([str(tmp_path / "corpus")], settings=settings, store=store)
+    articles = {a.input: a for a in store.articles()}
+    assert summary.new_articles == len(articles) == 4
+    txt = articles[str(paths["txt"])]
+    html = articles[str(paths["html"])]
+    jsonl = articles[f"{paths['jsonl']}:1"]
+    assert f"{paths['jsonl']}:3" in articles
+    # one wire story in three formats is one syndication group, credited to the agency
+    assert txt.syndication_group == html.syndication_group == jsonl.syndication_group
+    assert txt.origin == "agency:BWS"
+    assert txt.title == TITLE
+    assert "Share on Facebook" not in txt.body and "Comments (2)" not in txt.body
+    assert txt.tags == ("Baltic", "Navy", "Drills")
+    assert txt.dateline == "Vilnius"
+    assert html.published is not None and html.published.startswith("2026-10-14")
+    assert jsonl.published == "2026-10-14T11:00:00"
+    failed = {(f.input, f.code) for f in store.failures()}
+    assert (f"{paths['jsonl']}:2", "WC108") in failed
+    assert (str(paths["binary"]), "WC105") in failed
+    assert (str(paths["empty"]), "WC104") in failed
+    assert len(summary.failures) == 3
+
+
+def test_rerun_changes_nothing(tmp_path: Path, settings: Settings, store: Store) -> None:
+    write_corpus(tmp_path / "corpus")
+    analyze([str(tmp_path / "corpus")], settings=settings, store=store)
+    before = _snapshot(store)
+    again = analyze([str(tmp_path / "corpus")], settings=settings, store=store)
+    assert again.new_articles == 0
+    assert again.already_stored == 4
+    assert _snapshot(store) == before
+    assert all(f.attempts == 2 for f in store.failures())
+
+
+def test_batches_of_one_give_the_same_store(tmp_path: Path, settings: Settings, store: Store) -> None:
+    from wirecheck.store import open_store
+
+    write_corpus(tmp_path / "corpus")
+    analyze([str(tmp_path / "corpus")], settings=settings, store=store)
+    small = settings.replace({"pipeline": {"batch_size": 1}})
+    with open_store(tmp_path / "other.duckdb") as other:
+        analyze([str(tmp_path / "corpus")], settings=small, store=other)
+        assert _snapshot(other) == _snapshot(store)
+
+
+def test_analyze_text_returns_a_full_record() -> None:
+    from helpers import scraped_page
+
+    article = analyze_text(scraped_page("northgate-herald.example"), published="2026-10-14")
+    assert article.title == TITLE
+    assert article.published == "2026-10-14"
+    assert article.syndication_group == "g" + article.id
+    assert article.language == "en"
+    assert any(r.text == "Back to top" for r in article.removed)
