@@ -45,7 +45,7 @@ def _corpus() -> list[Article]:
         _article("a03", WIRE.replace("About 1,800 sailors are taking part, according to a ministry statement. ", ""),
                  published="2026-10-14T10:00:00"),
         # exact duplicate apart from case and punctuation
-        _article("a04", WIRE.upper().replace(",", ""), published="2026-10-15T10:00:00"),
+        _article("a04", WIRE.upper().replace(" - ", " — ").replace("  ", " "), published="2026-10-15T10:00:00"),
         _article("b01", OTHER, published="2026-10-13T12:00:00"),
     ]
 

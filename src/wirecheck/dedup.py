@@ -24,7 +24,9 @@ from wirecheck.models import Article, DedupAssignment
 from wirecheck.settings import DedupSettings
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_SEED = 1  # fixed so stored signatures stay comparable across runs and machines
+# Fixed so stored signatures stay comparable across runs, machines and datasketch upgrades.
+_SEED = 1
+_SCHEME = "affine32"
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Deduplicator:
 
     def member_for(self, article: Article) -> DedupMember:
         """Compute the MinHash signature of an article (the costly part; runs in workers)."""
-        minhash = MinHash(num_perm=self.settings.num_perm, seed=_SEED)
+        minhash = MinHash(num_perm=self.settings.num_perm, seed=_SEED, scheme=_SCHEME)
         grams = shingles(article.body, self.settings.shingle_words)
         if grams:
             minhash.update_batch(grams)
@@ -78,7 +80,7 @@ class Deduplicator:
 
     def _lean(self, member: DedupMember) -> LeanMinHash:
         values = np.frombuffer(member.signature, dtype=np.uint64)
-        return LeanMinHash(seed=_SEED, hashvalues=values)
+        return LeanMinHash(seed=_SEED, hashvalues=values, scheme=_SCHEME)
 
     def _find(self, node: str) -> str:
         root = node

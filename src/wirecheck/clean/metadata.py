@@ -63,12 +63,16 @@ _DATELINE = re.compile(
         \s*(?:[-–—:]{1,2})\s+(?=\S)""",
     re.X,
 )
-_BYLINE_AGENCY = re.compile(
-    r"(?:^|\b(?:by|from|source|credit|reporting by)[:\s][^\n]{0,60}?)\b("
-    + "|".join(sorted((re.escape(a) for a in _ALIAS if len(a) > 3), key=len, reverse=True))
+# Any agency name as a word. Short acronyms ("AP", "PA", "AA") must be upper case so that ordinary
+# words and initials in other text do not match.
+_ANY_AGENCY = re.compile(
+    r"\b((?i:"
+    + "|".join(sorted((re.escape(a) for a in _ALIAS if len(a) > 4), key=len, reverse=True))
+    + r"))\b|\b("
+    + "|".join(sorted((re.escape(a.upper()) for a in _ALIAS if len(a) <= 4), key=len, reverse=True))
     + r")\b",
-    re.I,
 )
+_CREDIT_CONTEXT = re.compile(r"\b(?:by|from|source|credit|copyright|reporting)\b|©", re.I)
 _TRAILING_CREDIT = re.compile(r"^[-–—(]\s*(?P<credit>[A-Za-z .]{2,30}?)\s*\)?$")
 _REUTERS_CREDIT = re.compile(r"^\((?:reporting|writing|editing) by [^)]+\)$", re.I)
 _DATE_LINE = re.compile(
@@ -126,10 +130,12 @@ def find_agency(
         credit = _TRAILING_CREDIT.match(line)
         if credit and (agency := canonical_agency(credit.group("credit"))):
             return agency
-    for text in [n.text for n in notices] + list(removed):
-        match = _BYLINE_AGENCY.search(text)
-        if match and (agency := canonical_agency(match.group(1))):
-            return agency
+    # A notice names the feed it came from; a cut line only counts in a credit or byline context.
+    candidates = [n.text for n in notices] + [r for r in removed if _CREDIT_CONTEXT.search(r)]
+    for text in candidates:
+        for match in _ANY_AGENCY.finditer(text if len(text) < 400 else text[:400]):
+            if agency := canonical_agency(match.group(0)):
+                return agency
     return None
 
 
