@@ -23,7 +23,9 @@ from pathlib import Path
 
 
 def replicate(corpus: Path, out: Path, target: int) -> int:
-    sources = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix in {".txt", ".html", ".jsonl"})
+    sources = sorted(
+        p for p in corpus.rglob("*") if p.is_file() and p.suffix in {".txt", ".html", ".jsonl"}
+    )
     records = [
         (p, line)
         for p in sources
@@ -58,7 +60,9 @@ def replicate(corpus: Path, out: Path, target: int) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/wirecheck-throughput"))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from helpers import write_corpus
 
 RECORD_KEYS = {
@@ -43,7 +44,7 @@ def test_articles_json_prints_full_records(analyzed: Path) -> None:
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == 4
     for record in records:
-        assert RECORD_KEYS <= record.keys()
+        assert record.keys() >= RECORD_KEYS
     show = wirecheck("--db", "w.duckdb", "show", records[0]["id"][:10], "--json", cwd=analyzed)
     assert json.loads(show.stdout) == records[0]
 
@@ -51,7 +52,9 @@ def test_articles_json_prints_full_records(analyzed: Path) -> None:
 def test_show_human_readable_lists_what_was_cut(analyzed: Path) -> None:
     records = [
         json.loads(line)
-        for line in wirecheck("--db", "w.duckdb", "articles", "--json", cwd=analyzed).stdout.splitlines()
+        for line in wirecheck(
+            "--db", "w.duckdb", "articles", "--json", cwd=analyzed
+        ).stdout.splitlines()
     ]
     txt = next(r for r in records if r["input"].endswith("drills.txt"))
     result = wirecheck("--db", "w.duckdb", "show", txt["id"], cwd=analyzed)
@@ -70,13 +73,15 @@ def test_failures_json(analyzed: Path) -> None:
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
 def test_export(analyzed: Path, fmt: str) -> None:
     out = analyzed / f"export.{fmt}"
-    result = wirecheck("--db", "w.duckdb", "export", "--format", fmt, "--out", str(out), cwd=analyzed)
+    result = wirecheck(
+        "--db", "w.duckdb", "export", "--format", fmt, "--out", str(out), cwd=analyzed
+    )
     assert result.returncode == 0, result.stderr
     if fmt == "jsonl":
         assert len(out.read_text().splitlines()) == 4
     else:
         reader = "read_parquet" if fmt == "parquet" else "read_csv_auto"
-        assert duckdb.sql(f"SELECT count(*) FROM {reader}('{out}')").fetchone() == (4,)
+        assert duckdb.sql(f"SELECT count(*) FROM {reader}('{out}')").fetchall() == [(4,)]
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:

@@ -21,7 +21,9 @@ OTHER = (
 )
 
 
-def _article(article_id: str, body: str, *, published: str | None = None, agency: str | None = None) -> Article:
+def _article(
+    article_id: str, body: str, *, published: str | None = None, agency: str | None = None
+) -> Article:
     from wirecheck.clean import body_hash
 
     return Article(
@@ -42,10 +44,19 @@ def _corpus() -> list[Article]:
         # reprint with a sentence added at the end and the first paragraph's wording kept
         _article("a02", WIRE + " Read more on our website.", published="2026-10-14T09:00:00"),
         # reprint with one sentence dropped
-        _article("a03", WIRE.replace("About 1,800 sailors are taking part, according to a ministry statement. ", ""),
-                 published="2026-10-14T10:00:00"),
+        _article(
+            "a03",
+            WIRE.replace(
+                "About 1,800 sailors are taking part, according to a ministry statement. ", ""
+            ),
+            published="2026-10-14T10:00:00",
+        ),
         # exact duplicate apart from case and punctuation
-        _article("a04", WIRE.upper().replace(" - ", " — ").replace("  ", " "), published="2026-10-15T10:00:00"),
+        _article(
+            "a04",
+            WIRE.upper().replace(" - ", " — ").replace("  ", " "),
+            published="2026-10-15T10:00:00",
+        ),
         _article("b01", OTHER, published="2026-10-13T12:00:00"),
     ]
 

@@ -21,14 +21,19 @@ def _write_documents(root: Path, count: int) -> None:
     root.mkdir()
     for i in range(count):
         place, subject = rng.choice(PLACES), rng.choice(SUBJECTS)
-        words = " ".join(rng.choice(["harbour", "budget", "ferry", "storm", "repairs", "tender"]) for _ in range(12))
+        words = " ".join(
+            rng.choice(["harbour", "budget", "ferry", "storm", "repairs", "tender"])
+            for _ in range(12)
+        )
         body = (
             f"{place.upper()}, Oct {1 + i % 28} - The {subject} of {place} approved plan number {i} "
             f"on Monday, officials said, after {i * 7 % 97} days of talks about {words}.\n"
             f"The decision covers {i % 13 + 2} projects and {i * 3} jobs, according to a statement "
             f"issued by the {subject} late in the evening, and takes effect next month."
         )
-        (root / f"doc{i:05d}.txt").write_text(f"Headline {i}: {place} {subject} approves plan\n{body}\n")
+        (root / f"doc{i:05d}.txt").write_text(
+            f"Headline {i}: {place} {subject} approves plan\n{body}\n"
+        )
     (root / "bad.bin").write_bytes(b"\x00\x01\x02" * 100)
     (root / "empty.txt").write_bytes(b"")
 
@@ -68,8 +73,16 @@ def test_kill_9_mid_run_then_rerun_loses_and_doubles_nothing(tmp_path: Path) -> 
     final = _run(tmp_path, db)
     assert final.wait(timeout=600) == 1  # the two bad inputs are reported
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT count(*), count(DISTINCT id) FROM articles").fetchone() == (count, count)
+    assert con.execute("SELECT count(*), count(DISTINCT id) FROM articles").fetchone() == (
+        count,
+        count,
+    )
     assert con.execute("SELECT count(*) FROM sightings").fetchone() == (count,)
-    assert con.execute("SELECT count(*) FROM articles WHERE syndication_group IS NULL").fetchone() == (0,)
+    assert con.execute(
+        "SELECT count(*) FROM articles WHERE syndication_group IS NULL"
+    ).fetchone() == (0,)
     failures = con.execute("SELECT input, code FROM failures ORDER BY input").fetchall()
-    assert [(Path(i).name, c) for i, c in failures] == [("bad.bin", "WC105"), ("empty.txt", "WC104")]
+    assert [(Path(i).name, c) for i, c in failures] == [
+        ("bad.bin", "WC105"),
+        ("empty.txt", "WC104"),
+    ]

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import TITLE, write_corpus
-
 from wirecheck.pipeline import analyze, analyze_text
 from wirecheck.settings import Settings
 from wirecheck.store import Store
@@ -56,7 +55,9 @@ def test_rerun_changes_nothing(tmp_path: Path, settings: Settings, store: Store)
     assert all(f.attempts == 2 for f in store.failures())
 
 
-def test_batches_of_one_give_the_same_store(tmp_path: Path, settings: Settings, store: Store) -> None:
+def test_batches_of_one_give_the_same_store(
+    tmp_path: Path, settings: Settings, store: Store
+) -> None:
     from wirecheck.store import open_store
 
     write_corpus(tmp_path / "corpus")

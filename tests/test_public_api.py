@@ -32,7 +32,8 @@ def test_no_public_name_outside_all() -> None:
     public = {
         name
         for name, value in vars(wirecheck).items()
-        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+        if not name.startswith("_")
+        and not isinstance(value, types.ModuleType)
         and name != "annotations"
     }
     assert public <= set(wirecheck.__all__), public - set(wirecheck.__all__)

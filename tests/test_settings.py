@@ -47,7 +47,7 @@ def test_bad_settings_file_is_a_settings_error(tmp_path: Path, text: str, fragme
 
 
 def test_bad_environment_value() -> None:
-    with pytest.raises(SettingsError, match="dedup.threshold"):
+    with pytest.raises(SettingsError, match=r"dedup\.threshold"):
         load_settings(search_user_files=False, environ={"WIRECHECK_DEDUP__THRESHOLD": "high"})
 
 

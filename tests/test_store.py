@@ -46,7 +46,11 @@ def test_round_trip_and_idempotent_rewrite(store: Store) -> None:
             sightings=[(article.id, "corpus/a.txt")],
         )
     got = store.article(article.id[:8])
-    assert got.to_dict() == {**article.to_dict(), "syndication_group": "gabc", "origin": "agency:BWS"}
+    assert got.to_dict() == {
+        **article.to_dict(),
+        "syndication_group": "gabc",
+        "origin": "agency:BWS",
+    }
     assert store.counts()["articles"] == 1
     assert store.sightings_of(article.id) == ["corpus/a.txt"]
 
@@ -64,7 +68,13 @@ def test_a_failing_batch_writes_nothing(store: Store) -> None:
     bad = _article("2222222222222222", body=None)  # violates NOT NULL inside the transaction
     with pytest.raises(StoreError):
         store.write_batch(articles=[good, bad], failures=[Failure("x", "clean", "WC301", "m")])
-    assert store.counts() == {"articles": 0, "syndication_groups": 0, "exact_duplicates": 0, "sites": 0, "failures": 0}
+    assert store.counts() == {
+        "articles": 0,
+        "syndication_groups": 0,
+        "exact_duplicates": 0,
+        "sites": 0,
+        "failures": 0,
+    }
 
 
 def test_lookup_errors(store: Store) -> None:

@@ -59,7 +59,9 @@ STATE = _State()
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="DuckDB file to use (default: store.db setting, ./wirecheck.duckdb)."),
+    typer.Option(
+        "--db", help="DuckDB file to use (default: store.db setting, ./wirecheck.duckdb)."
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (one record per line).")]
 
@@ -67,7 +69,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (one record
 @app.callback()
 def _main(
     config: Annotated[
-        Path | None, typer.Option("--config", help="Settings file (TOML) to read over the defaults.")
+        Path | None,
+        typer.Option("--config", help="Settings file (TOML) to read over the defaults."),
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -90,22 +93,21 @@ def _run(
     if allow_private is not None:
         STATE.overrides.setdefault("fetch", {})["allow_private"] = allow_private
     settings, store = _open(db)
-    with store:
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as bar:
-            task = bar.add_task("reading inputs", total=None)
+    with store, Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("reading inputs", total=None)
 
-            def progress(done: int, total: int | None) -> None:
-                bar.update(task, completed=done, total=total, description="cleaning and storing")
+        def progress(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total, description="cleaning and storing")
 
-            summary = pipeline.analyze(inputs, settings=settings, store=store, progress=progress)
+        summary = pipeline.analyze(inputs, settings=settings, store=store, progress=progress)
     if as_json:
         out.print_json(json.dumps(summary.to_dict()))
     else:
@@ -119,7 +121,11 @@ def _run(
         table.add_row("seconds", f"{summary.seconds:.2f}")
         out.print(table)
         for failure in summary.failures[:20]:
-            err.print(f"[red]failed[/red] {failure.input}: {failure.message}", markup=True, highlight=False)
+            err.print(
+                f"[red]failed[/red] {failure.input}: {failure.message}",
+                markup=True,
+                highlight=False,
+            )
         if len(summary.failures) > 20:
             err.print(f"... and {len(summary.failures) - 20} more: `wirecheck failures`")
         out.print(f"wrote {Path(summary.db).resolve()}")
@@ -127,13 +133,17 @@ def _run(
         raise typer.Exit(EXIT_INPUT_FAILURES)
 
 
-InputsArg = Annotated[list[str], typer.Argument(help="Files, directories (recursive) or http(s) URLs.")]
+InputsArg = Annotated[
+    list[str], typer.Argument(help="Files, directories (recursive) or http(s) URLs.")
+]
 FetchOption = Annotated[
     bool | None, typer.Option("--fetch/--no-fetch", help="Fetch the links of feed items.")
 ]
 PrivateOption = Annotated[
     bool | None,
-    typer.Option("--allow-private/--no-allow-private", help="Allow fetching private/loopback addresses."),
+    typer.Option(
+        "--allow-private/--no-allow-private", help="Allow fetching private/loopback addresses."
+    ),
 ]
 
 
@@ -231,7 +241,9 @@ def show(
     if article.removed:
         out.print(f"\n[dim]cut as furniture ({len(article.removed)} lines):[/dim]")
         for line in article.removed:
-            out.print(f"[dim]  {line.reason:>16}  {line.text[:100]}[/dim]", highlight=False, markup=True)
+            out.print(
+                f"[dim]  {line.reason:>16}  {line.text[:100]}[/dim]", highlight=False, markup=True
+            )
 
 
 @app.command()

@@ -32,7 +32,9 @@ class Document:
     content: bytes
     url: str | None = None
     fields: Mapping[str, Any] = field(default_factory=dict)
-    site_hint: str | None = None  # e.g. the folder or feed a document came from, for site statistics
+    site_hint: str | None = (
+        None  # e.g. the folder or feed a document came from, for site statistics
+    )
     fetched_at: dt.datetime | None = None
     charset: str | None = None  # charset declared by a transport (HTTP header, WARC record)
 

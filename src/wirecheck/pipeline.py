@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import httpx
 
-from wirecheck.clean import SiteLineStats, clean_document, document_lines
+from wirecheck.clean import SiteLineStats, clean_document, document_lines, site_key
 from wirecheck.dedup import Deduplicator, DedupMember
 from wirecheck.errors import InternalError, WirecheckError
 from wirecheck.ingest import content_id, iter_documents
@@ -55,32 +55,34 @@ def _is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
-def _site_key(doc: Document) -> str | None:
-    return doc.site_hint
-
-
-def _learn_site_lines(documents: Iterable[Document | Failure], stats: SiteLineStats) -> int:
-    """Feed scraped-text documents' lines to ``stats``; return how many documents were seen."""
+def _learn_site_lines(
+    documents: Iterable[Document | Failure], stats: SiteLineStats, sites: dict[str, str]
+) -> int:
+    """Feed scraped-text documents' lines to ``stats`` and note each one's site in ``sites``;
+    return how many documents were seen."""
     count = 0
     for item in documents:
         if isinstance(item, Failure):
             continue
         count += 1
-        site = _site_key(item)
-        if site is None or item.kind is not DocumentKind.TEXT:
+        if item.kind is not DocumentKind.TEXT:
             continue
         try:
-            stats.add_document(site, document_lines(item))
+            lines = document_lines(item)
         except WirecheckError:
             continue  # the second pass logs it
+        site = site_key(item, lines)
+        if site is not None:
+            sites[item.id] = site
+            stats.add_document(site, lines)
     return count
 
 
 def _clean_one(
-    doc: Document, settings: Settings, stats: SiteLineStats, ingested_at: str
+    doc: Document, settings: Settings, stats: SiteLineStats, site: str | None, ingested_at: str
 ) -> Article | Failure:
     furniture = stats.furniture(
-        _site_key(doc),
+        site,
         min_docs=settings.clean.site_line_min_docs,
         min_share=settings.clean.site_line_min_share,
     )
@@ -90,7 +92,7 @@ def _clean_one(
         )
     except WirecheckError as exc:
         return Failure(doc.input, "clean", exc.code, str(exc))
-    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+    except Exception as exc:
         where = traceback.extract_tb(exc.__traceback__)[-1]
         err = InternalError(f"{type(exc).__name__}: {exc} at {where.filename}:{where.lineno}")
         return Failure(doc.input, "clean", err.code, str(err))
@@ -139,9 +141,10 @@ def analyze(
     # URLs are fetched once and kept; files are cheap to read twice.
     fetched = list(ingest(urls)) if urls else []
     stats = SiteLineStats()
-    total = _learn_site_lines(fetched, stats)
+    sites: dict[str, str] = {}
+    total = _learn_site_lines(fetched, stats, sites)
     if paths:
-        total += _learn_site_lines(ingest(paths), stats)
+        total += _learn_site_lines(ingest(paths), stats, sites)
 
     dedup = load_deduplicator(store, settings)
 
@@ -163,7 +166,7 @@ def analyze(
                 summary.already_stored += 1
                 continue
             seen.add(doc.id)
-            result = _clean_one(doc, settings, stats, ingested_at)
+            result = _clean_one(doc, settings, stats, sites.get(doc.id), ingested_at)
             if isinstance(result, Failure):
                 failures.append(result)
             else:
@@ -173,7 +176,8 @@ def analyze(
         store.write_batch(
             articles=articles,
             signatures=[
-                StoredSignature(m.id, m.body_hash, m.published, m.agency, m.signature) for m in members
+                StoredSignature(m.id, m.body_hash, m.published, m.agency, m.signature)
+                for m in members
             ],
             assignments=assignments,
             sightings=[s for s in sightings if s[0] in known or s[0] in dedup],

@@ -82,7 +82,16 @@ def _coerce(value: Any, target: type, where: str) -> Any:
     if target is bool:
         if isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.lower() in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        if isinstance(value, str) and value.lower() in {
+            "1",
+            "true",
+            "yes",
+            "on",
+            "0",
+            "false",
+            "no",
+            "off",
+        }:
             return value.lower() in {"1", "true", "yes", "on"}
     elif target is int:
         if isinstance(value, int) and not isinstance(value, bool):
@@ -100,9 +109,8 @@ def _coerce(value: Any, target: type, where: str) -> Any:
                 return float(value)
             except ValueError:
                 pass
-    elif target is str:
-        if isinstance(value, str):
-            return value
+    elif target is str and isinstance(value, str):
+        return value
     raise SettingsError(f"{where}: expected {target.__name__}, got {value!r}")
 
 

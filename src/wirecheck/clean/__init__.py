@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from typing import Any
@@ -18,9 +17,31 @@ from wirecheck.errors import NoArticleText
 from wirecheck.models import Article, Document, DocumentKind, Notice, RemovedLine
 from wirecheck.settings import CleanSettings
 
-__all__ = ["SiteLineStats", "body_hash", "clean_document", "document_lines", "line_key"]
+__all__ = [
+    "SiteLineStats",
+    "body_hash",
+    "clean_document",
+    "document_lines",
+    "line_key",
+    "page_url",
+    "site_key",
+]
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_URL_LINE = re.compile(r"^https?://[^\s/]+\.[^\s/]+(?:/\S*)?$", re.I)
+_ASSET = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|ico|css|js|mp4|mp3)(?:\?\S*)?$|/avatars?/", re.I)
+
+
+def page_url(lines: list[str]) -> str | None:
+    """The page's own URL in a scraped text: a bare URL line near the top that is not an asset.
+
+    Scrapers and "save page as text" put the address on a line of its own above the article.
+    """
+    for line in lines[:80]:
+        candidate = line.strip()
+        if _URL_LINE.match(candidate) and not _ASSET.search(candidate):
+            return candidate
+    return None
 
 
 def body_hash(body: str) -> str:
@@ -35,6 +56,11 @@ def document_lines(doc: Document) -> list[str]:
         return []
     text, _ = decode_bytes(doc.content, declared=doc.charset)
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def site_key(doc: Document, lines: list[str]) -> str | None:
+    """Which site a document belongs to, for learning furniture across that site's pages."""
+    return metadata.site_of(doc.url) or metadata.site_of(page_url(lines)) or doc.site_hint
 
 
 def _as_str(value: Any) -> str | None:
@@ -74,7 +100,9 @@ def clean_document(
     if doc.kind is DocumentKind.HTML:
         text, warned = decode_bytes(doc.content, declared=doc.charset, html=True)
         warnings.extend(warned)
-        page = extract_html(text, url=url, extractor=settings.html_extractor, site_furniture=site_furniture)
+        page = extract_html(
+            text, url=url, extractor=settings.html_extractor, site_furniture=site_furniture
+        )
         title, body = page.title, page.body
         published, authors, site = page.published, page.authors, page.site_name
         url = url or page.url
@@ -83,6 +111,7 @@ def clean_document(
     elif doc.kind is DocumentKind.TEXT:
         text, warned = decode_bytes(doc.content, declared=doc.charset)
         warnings.extend(warned)
+        url = url or page_url(text.splitlines())
         cleaned = clean_scraped_text(text, site_furniture=site_furniture)
         title, body = cleaned.title, cleaned.body
         notices, removed, tags = cleaned.notices, cleaned.removed, cleaned.tags
@@ -135,7 +164,3 @@ def clean_document(
         body_hash=body_hash(body),
         ingested_at=ingested_at,
     )
-
-
-def to_json(article: Article) -> str:
-    return json.dumps(article.to_dict(), ensure_ascii=False)

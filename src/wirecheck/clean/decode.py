@@ -34,7 +34,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 INVALID_UTF8 = "invalid_utf8_replaced"
 LEGACY_CHARSET = "decoded_as_{}"
@@ -54,7 +56,9 @@ def _try(data: bytes, encoding: str | None) -> str | None:
         return None
 
 
-def decode_bytes(data: bytes, *, declared: str | None = None, html: bool = False) -> tuple[str, tuple[str, ...]]:
+def decode_bytes(
+    data: bytes, *, declared: str | None = None, html: bool = False
+) -> tuple[str, tuple[str, ...]]:
     """Decode ``data`` to NFC text with mojibake repaired; return the text and warnings."""
     warnings: list[str] = []
     text: str | None = None
@@ -80,11 +84,14 @@ def decode_bytes(data: bytes, *, declared: str | None = None, html: bool = False
             warnings.append(INVALID_UTF8)
         else:
             best = charset_normalizer.from_bytes(data).best()
-            encoding = best.encoding if best is not None else None
+            guessed: str | None = best.encoding if best is not None else None
             # charset-normalizer often names a rarer single-byte cousin for short Western text;
             # cp1252 decodes every byte it could and is what such files are in practice.
-            if encoding is None or encoding in {"latin_1", "iso8859_1", "iso8859_15", "cp1250"}:
-                encoding = "cp1252"
+            encoding = (
+                "cp1252"
+                if guessed is None or guessed in {"latin_1", "iso8859_1", "iso8859_15", "cp1250"}
+                else guessed
+            )
             text = _try(data, encoding)
             if text is None:
                 text = data.decode("cp1252", errors="replace")

@@ -74,7 +74,6 @@ _ANY_AGENCY = re.compile(
 )
 _CREDIT_CONTEXT = re.compile(r"\b(?:by|from|source|credit|copyright|reporting)\b|©", re.I)
 _TRAILING_CREDIT = re.compile(r"^[-–—(]\s*(?P<credit>[A-Za-z .]{2,30}?)\s*\)?$")
-_REUTERS_CREDIT = re.compile(r"^\((?:reporting|writing|editing) by [^)]+\)$", re.I)
 _DATE_LINE = re.compile(
     r"(?:\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|"
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b|"
@@ -86,26 +85,39 @@ _DATE_WORDS = re.compile(r"\b(?:published|updated|posted|date|on)\b", re.I)
 
 def canonical_agency(name: str) -> str | None:
     """'Associated Press' -> 'AP'; unknown names -> None."""
-    return _ALIAS.get(re.sub(r"\s+", " ", name.strip().lower()).removeprefix("the ").strip()) or _ALIAS.get(
-        name.strip().lower()
-    )
+    return _ALIAS.get(
+        re.sub(r"\s+", " ", name.strip().lower()).removeprefix("the ").strip()
+    ) or _ALIAS.get(name.strip().lower())
+
+
+# Upper-case words that open a line with a colon or dash without being a place ("BREAKING:",
+# "SHARED FROM X:", "EDITOR'S NOTE:").
+_NOT_PLACE_WORDS = {
+    "breaking", "update", "updated", "exclusive", "watch", "live", "opinion", "analysis", "shared",
+    "from", "by", "the", "of", "and", "posted", "read", "photo", "video", "note", "editor's",
+    "editors", "warning", "urgent", "alert", "share", "this", "just", "wow", "must",
+}  # fmt: skip
 
 
 def find_dateline(body: str) -> tuple[str | None, str | None]:
-    """Return (dateline place, credited agency) from the first paragraph of ``body``."""
-    first = body.lstrip().split("\n", 1)[0][:200]
-    match = _DATELINE.match(first)
-    if not match:
-        return None, None
-    place = match.group("place").strip(" ,")
-    # Guard against an all-caps headline word followed by a colon ("BREAKING: ...").
-    if place.lower() in {"breaking", "update", "updated", "exclusive", "watch", "live", "opinion", "analysis"}:
-        return None, None
-    credit = match.group("credit")
-    agency = None
-    if credit:
-        agency = canonical_agency(credit) or credit.strip()
-    return place.title(), agency
+    """Return (dateline place, credited agency) from the opening of ``body``.
+
+    The first two paragraphs are tried: a one-line kicker or breadcrumb ("World · Agency") often
+    survives extraction above the dateline paragraph.
+    """
+    paragraphs = [p for p in body.strip().split("\n") if p.strip()][:2]
+    for paragraph in paragraphs:
+        match = _DATELINE.match(paragraph.strip()[:200])
+        if not match:
+            continue
+        place = match.group("place").strip(" ,")
+        words = place.lower().replace(",", " ").split()
+        if not words or len(words) > 5 or any(w in _NOT_PLACE_WORDS for w in words):
+            continue
+        credit = match.group("credit")
+        agency = (canonical_agency(credit) or credit.strip()) if credit else None
+        return place.title(), agency
+    return None, None
 
 
 def find_agency(
@@ -125,8 +137,6 @@ def find_agency(
                 return agency
     paragraphs = [p.strip() for p in body.strip().split("\n") if p.strip()]
     for line in paragraphs[-2:]:
-        if _REUTERS_CREDIT.match(line):
-            return "Reuters"
         credit = _TRAILING_CREDIT.match(line)
         if credit and (agency := canonical_agency(credit.group("credit"))):
             return agency
@@ -147,7 +157,9 @@ def normalise_date(value: str | None) -> str | None:
     try:
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        parsed = dateparser.parse(text, settings={"STRICT_PARSING": True, "PREFER_DAY_OF_MONTH": "first"})
+        parsed = dateparser.parse(
+            text, settings={"STRICT_PARSING": True, "PREFER_DAY_OF_MONTH": "first"}
+        )
         if parsed is None:
             return None
     if not re.search(r"\d:\d", text) and parsed.hour == parsed.minute == parsed.second == 0:

@@ -147,12 +147,18 @@ class Store:
             if signatures:
                 con.executemany(
                     "INSERT INTO dedup_signatures VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING",
-                    [(s.article_id, s.body_hash, s.published, s.agency, s.signature) for s in signatures],
+                    [
+                        (s.article_id, s.body_hash, s.published, s.agency, s.signature)
+                        for s in signatures
+                    ],
                 )
             if assignments:
                 con.executemany(
                     "UPDATE articles SET syndication_group = ?, origin = ?, duplicate_of = ? WHERE id = ?",
-                    [(a.syndication_group, a.origin, a.duplicate_of, a.article_id) for a in assignments],
+                    [
+                        (a.syndication_group, a.origin, a.duplicate_of, a.article_id)
+                        for a in assignments
+                    ],
                 )
             if sightings:
                 con.executemany(
@@ -274,10 +280,15 @@ def open_store(location: str | Path, *, read_only: bool = False) -> Store:
     """Open (creating and migrating if needed) the store at ``location`` (a DuckDB file path)."""
     text = str(location)
     if text.startswith(("postgresql://", "postgres://")):
-        raise UsageError("PostgreSQL stores are not supported by this version; use a DuckDB file path")
+        raise UsageError(
+            "PostgreSQL stores are not supported by this version; use a DuckDB file path"
+        )
     path = Path(text)
     if read_only and not path.exists():
-        raise NotFound(f"no wirecheck database at {path}", hint="run `wirecheck analyze PATH` first or pass --db")
+        raise NotFound(
+            f"no wirecheck database at {path}",
+            hint="run `wirecheck analyze PATH` first or pass --db",
+        )
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
