@@ -77,3 +77,20 @@ def test_analyze_text_returns_a_full_record() -> None:
     assert article.syndication_group == "g" + article.id
     assert article.language == "en"
     assert any(r.text == "Back to top" for r in article.removed)
+
+
+def test_worker_processes_give_the_same_store(
+    tmp_path: Path, settings: Settings, store: Store
+) -> None:
+    from wirecheck.store import open_store
+
+    write_corpus(tmp_path / "corpus")
+    serial = settings.replace({"pipeline": {"workers": 1}})
+    analyze([str(tmp_path / "corpus")], settings=serial, store=store)
+    parallel = settings.replace(
+        {"pipeline": {"workers": 2, "parallel_min_documents": 1, "batch_size": 3}}
+    )
+    with open_store(tmp_path / "parallel.duckdb") as other:
+        summary = analyze([str(tmp_path / "corpus")], settings=parallel, store=other)
+        assert summary.new_articles == 4
+        assert _snapshot(other) == _snapshot(store)

@@ -47,6 +47,21 @@ def shingles(body: str, width: int) -> list[bytes]:
     return [" ".join(words[i : i + width]).encode("utf-8") for i in range(len(words) - width + 1)]
 
 
+def make_member(article: Article, settings: DedupSettings) -> DedupMember:
+    """Compute an article's MinHash signature: the costly, per-article part, run in workers."""
+    minhash = MinHash(num_perm=settings.num_perm, seed=_SEED, scheme=_SCHEME)
+    grams = shingles(article.body, settings.shingle_words)
+    if grams:
+        minhash.update_batch(grams)
+    return DedupMember(
+        id=article.id,
+        body_hash=article.body_hash,
+        published=article.published,
+        agency=article.agency,
+        signature=minhash.hashvalues.astype(np.uint64).tobytes(),
+    )
+
+
 class Deduplicator:
     """Incremental syndication grouping over a growing corpus."""
 
@@ -65,18 +80,7 @@ class Deduplicator:
         return article_id in self._members
 
     def member_for(self, article: Article) -> DedupMember:
-        """Compute the MinHash signature of an article (the costly part; runs in workers)."""
-        minhash = MinHash(num_perm=self.settings.num_perm, seed=_SEED, scheme=_SCHEME)
-        grams = shingles(article.body, self.settings.shingle_words)
-        if grams:
-            minhash.update_batch(grams)
-        return DedupMember(
-            id=article.id,
-            body_hash=article.body_hash,
-            published=article.published,
-            agency=article.agency,
-            signature=minhash.hashvalues.astype(np.uint64).tobytes(),
-        )
+        return make_member(article, self.settings)
 
     def _lean(self, member: DedupMember) -> LeanMinHash:
         values = np.frombuffer(member.signature, dtype=np.uint64)

@@ -9,15 +9,19 @@ kill finishes the work and a re-run after success changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import httpx
 
 from wirecheck.clean import SiteLineStats, clean_document, document_lines, site_key
-from wirecheck.dedup import Deduplicator, DedupMember
+from wirecheck.dedup import Deduplicator, DedupMember, make_member
 from wirecheck.errors import InternalError, WirecheckError
 from wirecheck.ingest import content_id, iter_documents
 from wirecheck.models import Article, Document, DocumentKind, Failure
@@ -78,24 +82,51 @@ def _learn_site_lines(
     return count
 
 
-def _clean_one(
-    doc: Document, settings: Settings, stats: SiteLineStats, site: str | None, ingested_at: str
-) -> Article | Failure:
-    furniture = stats.furniture(
-        site,
-        min_docs=settings.clean.site_line_min_docs,
-        min_share=settings.clean.site_line_min_share,
-    )
+def clean_and_sign(
+    task: tuple[Document, frozenset[str]], *, settings: Settings, ingested_at: str
+) -> tuple[Article | Failure, DedupMember | None]:
+    """The per-document work (clean, then the dedup signature); runs in worker processes."""
+    doc, furniture = task
     try:
-        return clean_document(
+        article = clean_document(
             doc, settings=settings.clean, site_furniture=furniture, ingested_at=ingested_at
         )
     except WirecheckError as exc:
-        return Failure(doc.input, "clean", exc.code, str(exc))
-    except Exception as exc:
+        return Failure(doc.input, "clean", exc.code, str(exc)), None
+    except Exception as exc:  # one bad document must not stop the batch
         where = traceback.extract_tb(exc.__traceback__)[-1]
         err = InternalError(f"{type(exc).__name__}: {exc} at {where.filename}:{where.lineno}")
-        return Failure(doc.input, "clean", err.code, str(err))
+        return Failure(doc.input, "clean", err.code, str(err)), None
+    return article, make_member(article, settings.dedup)
+
+
+class _Workers:
+    """Runs :func:`clean_and_sign` in this process or in a pool of worker processes.
+
+    Worker processes are spawned (not forked) so they never inherit the store's open connection.
+    A pool costs about a second per worker to import the extractors, so it is only started for
+    runs large enough to repay it.
+    """
+
+    def __init__(self, settings: Settings, ingested_at: str, documents: int) -> None:
+        count = settings.pipeline.workers or os.cpu_count() or 1
+        self._work = partial(clean_and_sign, settings=settings, ingested_at=ingested_at)
+        self._pool: ProcessPoolExecutor | None = None
+        if count > 1 and documents >= settings.pipeline.parallel_min_documents:
+            self._pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+        self.count = count if self._pool else 1
+
+    def map(
+        self, tasks: list[tuple[Document, frozenset[str]]]
+    ) -> list[tuple[Article | Failure, DedupMember | None]]:
+        if self._pool is None:
+            return [self._work(t) for t in tasks]
+        chunk = max(1, len(tasks) // (self.count * 4))
+        return list(self._pool.map(self._work, tasks, chunksize=chunk))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
 
 
 def _batches(items: Iterator[Document | Failure], size: int) -> Iterator[list[Document | Failure]]:
@@ -153,25 +184,59 @@ def analyze(
         if paths:
             yield from ingest(paths)
 
+    def furniture(doc: Document) -> frozenset[str]:
+        return stats.furniture(
+            sites.get(doc.id),
+            min_docs=settings.clean.site_line_min_docs,
+            min_share=settings.clean.site_line_min_share,
+        )
+
+    workers = _Workers(settings, ingested_at, total)
+    try:
+        _store_batches(
+            second_pass(), settings, store, dedup, workers, furniture, summary, total, progress
+        )
+    finally:
+        workers.close()
+    summary.seconds = time.perf_counter() - started
+    summary.totals = store.counts()
+    return summary
+
+
+def _store_batches(
+    items: Iterator[Document | Failure],
+    settings: Settings,
+    store: Store,
+    dedup: Deduplicator,
+    workers: _Workers,
+    furniture: Callable[[Document], frozenset[str]],
+    summary: RunSummary,
+    total: int,
+    progress: ProgressCallback | None,
+) -> None:
+    """Clean, deduplicate and write ``items`` batch by batch, one transaction per batch."""
     done = 0
-    for batch in _batches(second_pass(), settings.pipeline.batch_size):
+    for batch in _batches(items, settings.pipeline.batch_size):
         failures = [item for item in batch if isinstance(item, Failure)]
         documents = [item for item in batch if isinstance(item, Document)]
         known = store.known_ids([d.id for d in documents])
         sightings = [(d.id, d.input) for d in documents]
-        articles: list[Article] = []
+        tasks: list[tuple[Document, frozenset[str]]] = []
         seen: set[str] = set()
         for doc in documents:
             if doc.id in known or doc.id in seen:
                 summary.already_stored += 1
                 continue
             seen.add(doc.id)
-            result = _clean_one(doc, settings, stats, sites.get(doc.id), ingested_at)
+            tasks.append((doc, furniture(doc)))
+        articles: list[Article] = []
+        members: list[DedupMember] = []
+        for result, member in workers.map(tasks):
             if isinstance(result, Failure):
                 failures.append(result)
-            else:
+            elif member is not None:
                 articles.append(result)
-        members = [dedup.member_for(a) for a in articles]
+                members.append(member)
         assignments = dedup.add(members)
         store.write_batch(
             articles=articles,
@@ -189,9 +254,6 @@ def analyze(
         done += len(documents)
         if progress is not None:
             progress(done, total)
-    summary.seconds = time.perf_counter() - started
-    summary.totals = store.counts()
-    return summary
 
 
 def analyze_text(

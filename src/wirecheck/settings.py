@@ -59,6 +59,8 @@ class StoreSettings:
 @dataclass(frozen=True)
 class PipelineSettings:
     batch_size: int = 200
+    workers: int = 0
+    parallel_min_documents: int = 200
 
 
 @dataclass(frozen=True)
