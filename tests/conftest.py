@@ -10,9 +10,6 @@ import pytest
 from wirecheck.settings import Settings, load_settings
 from wirecheck.store import Store, open_store
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO_CORPUS = ROOT / "examples" / "corpus"
-
 
 @pytest.fixture
 def settings() -> Settings:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+DEMO_CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+
 WIRE_BODY = [
     "VILNIUS, Oct 14 (BWS) - Eleven warships from five navies began a joint exercise in the Baltic "
     "Sea on Tuesday, Lithuania's defence ministry said, in drills planned for more than a year.",

@@ -177,3 +177,16 @@ def test_site_stats_skip_long_prose() -> None:
     learned = stats.furniture("s", min_docs=3, min_share=0.5)
     assert line_key(sentence) not in learned
     assert line_key(notice) in learned
+
+
+def test_weather_and_reading_widgets_are_furniture() -> None:
+    from wirecheck.clean.furniture import furniture_reason
+
+    assert furniture_reason("Riga +5°C 🌧") == "weather"
+    assert furniture_reason("Reading time: 3 min") == "reading_widget"
+    assert furniture_reason("4 min read") == "reading_widget"
+    assert furniture_reason("Listen to this article") == "reading_widget"
+    assert (
+        furniture_reason("Temperatures fell to -5°C overnight across the region, forecasters said.")
+        is None
+    )

@@ -30,6 +30,16 @@ _AGENCY_FEED = re.compile(
     r"not\s+(?:been\s+)?(?:edited|modified|reviewed)\s+by\s+(?:\w+\s+){0,4}(?:staff|editors?|team|desk))",
     re.I,
 )
+# A republication note names the outlet a text was taken from (or invites others to take it):
+# like an agency-feed notice, it is evidence that the text is not an independent report.
+_REPUBLICATION = re.compile(
+    r"\b(?:originally\s+(?:published|appeared|posted)\s+(?:by|in|on|at)|"
+    r"first\s+(?:published|appeared)\s+(?:by|in|on|at)|"
+    r"republished\s+(?:here\s+)?(?:with|by|under)\s+(?:permission|kind\s+permission|arrangement|licen[cs]e)|"
+    r"may\s+be\s+republished|reprinted\s+with\s+permission)",
+    re.I,
+)
+_REPUBLICATION_GATE = re.compile(r"publish|appeared|reprint")
 _FEED_CONTEXT = re.compile(r"\b(?:feed|agenc|wire\b|syndicat)", re.I)
 _DISCLAIMER = re.compile(
     r"(?:\b(?:does|do|did)\s+not\s+(?:necessarily\s+)?(?:endorse|reflect|represent)|"
@@ -195,7 +205,8 @@ _DISCLAIMER_GATE = re.compile(
 
 @lru_cache(maxsize=16384)
 def notice_kind(line: str) -> str | None:
-    """The kind of disclaimer a line is ("agency_feed", "image_credit", "disclaimer"), if any."""
+    """The kind of notice a line is ("agency_feed", "republication", "image_credit",
+    "disclaimer"), if any."""
     text = line.strip()
     lower = text.lower()
     n = words(text)
@@ -208,6 +219,8 @@ def notice_kind(line: str) -> str | None:
         and _FEED_CONTEXT.search(text)
     ):
         return "agency_feed"
+    if n <= 40 and _has(lower, _REPUBLICATION_GATE) and _REPUBLICATION.search(text):
+        return "republication"
     if (
         n <= 25
         and _has(lower[:30], _CREDIT_GATE)
@@ -250,6 +263,14 @@ _FOLLOW_GATE = re.compile(
 )
 
 
+# A weather widget ("Riga +5°C", "London 12 °F, cloudy") or a reading-time/audio widget.
+_WEATHER = re.compile(r"[-+−]?\d{1,3}\s*°\s*[CF]?\b")
+_READING_WIDGET = re.compile(
+    r"^(?:reading\s+time\b|\d+\s*min(?:ute)?s?\s+read$|listen\s+to\s+(?:this|the)\s+(?:article|story))",
+    re.I,
+)
+
+
 @lru_cache(maxsize=16384)
 def furniture_reason(line: str) -> str | None:
     """Why a single line is furniture, judged on the line alone; None when it may be article text.
@@ -272,6 +293,10 @@ def furniture_reason(line: str) -> str | None:
         return None
     if _BACK_TO_TOP.match(text):
         return "back_to_top"
+    if n <= 6 and "°" in text and _WEATHER.search(text):
+        return "weather"
+    if n <= 8 and _READING_WIDGET.match(text):
+        return "reading_widget"
     if (_has(lower, _COMMENT_GATE) and _COMMENT.search(text)) or _REACTION_WORDS.match(text):
         return "comment_widget"
     if _SHARE.match(text) or _SHARE_PHRASE.match(text):
@@ -355,7 +380,25 @@ def filter_body(
             kept.append(text)
     kept, lede_removed = _drop_plain_lede(kept)
     removed.extend(lede_removed)
+    kept, kicker_removed = _drop_kickers_before_dateline(kept)
+    removed.extend(kicker_removed)
     return FilteredBody(tuple(kept), tuple(removed), tuple(notices), tuple(tags))
+
+
+# How far down the body a dateline may open the article for the lines above it to be cut.
+KICKER_SEARCH_LINES = 3
+
+
+def _drop_kickers_before_dateline(kept: list[str]) -> tuple[list[str], list[RemovedLine]]:
+    """A dateline opens the article: non-sentence lines above it are kickers, breadcrumbs or a
+    site bar that the extractor took in ("World · Agency", "Site name · Sections · Sign in")."""
+    for i, line in enumerate(kept[:KICKER_SEARCH_LINES]):
+        if i and strip_dateline(line) is not None:
+            above = kept[:i]
+            if any(_sentence_like(a) for a in above):
+                return kept, []
+            return kept[i:], [RemovedLine(a, "before_dateline") for a in above]
+    return kept, []
 
 
 _SENTENCE_END = re.compile(r"""[.!?。！？"”’»]\s*$""")
