@@ -97,7 +97,12 @@ def test_incremental_add_reports_the_changed_group_only() -> None:
     corpus = _corpus()
     dedup.add(dedup.member_for(a) for a in corpus[:1] + corpus[4:])
     changed = dedup.add([dedup.member_for(corpus[1])])
-    assert {a.article_id for a in changed} == {"a01", "a02"}
+    assert {a.article_id for a in changed} == {"a02"}  # a01's verdict did not change
     assert len(dedup) == 3
+    # a member with a smaller id renames the group: every member's verdict changes
+    renamer = _article("a00", WIRE + " Updated.", published="2026-10-16T00:00:00")
+    changed = dedup.add([dedup.member_for(renamer)])
+    assert {a.article_id for a in changed} == {"a00", "a01", "a02"}
+    assert {a.syndication_group for a in changed} == {"ga00"}
     # adding a known article again changes nothing
     assert dedup.add([dedup.member_for(corpus[1])]) == []

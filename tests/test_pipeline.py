@@ -94,3 +94,34 @@ def test_worker_processes_give_the_same_store(
         summary = analyze([str(tmp_path / "corpus")], settings=parallel, store=other)
         assert summary.new_articles == 4
         assert _snapshot(other) == _snapshot(store)
+
+
+def test_analyze_a_url_from_a_local_server(tmp_path: Path, settings: Settings, store: Store) -> None:
+    """A real HTTP fetch over loopback (allowed by setting), through the whole pipeline."""
+    import functools
+    import http.server
+    import threading
+
+    from helpers import html_page
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "drills.html").write_text(html_page("harbour-ledger.example"))
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "site")
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/drills.html"
+        refused = analyze([url], settings=settings, store=store)
+        assert [f.code for f in refused.failures] == ["WC202"]  # loopback is private by default
+        allowed = settings.replace({"fetch": {"allow_private": True}})
+        summary = analyze([url], settings=allowed, store=store)
+    finally:
+        server.shutdown()
+    assert summary.failures == [] and summary.new_articles == 1
+    (article,) = list(store.articles())
+    assert article.input == url
+    assert article.title == TITLE
+    assert article.body.startswith("VILNIUS, Oct 14 (BWS)")

@@ -72,6 +72,7 @@ class Deduplicator:
         self._hashes: dict[str, LeanMinHash] = {}
         self._parent: dict[str, str] = {}
         self._groups: dict[str, set[str]] = {}
+        self._last: dict[str, DedupAssignment] = {}
 
     def __len__(self) -> int:
         return len(self._members)
@@ -124,7 +125,12 @@ class Deduplicator:
         roots = {self._find(m) for m in touched}
         out: list[DedupAssignment] = []
         for root in sorted(roots):
-            out.extend(self._assign(self._groups[root]))
+            for assignment in self._assign(self._groups[root]):
+                # Only what changed goes back to the store: a wire story with hundreds of
+                # reprints would otherwise rewrite the whole group for every new copy.
+                if self._last.get(assignment.article_id) != assignment:
+                    self._last[assignment.article_id] = assignment
+                    out.append(assignment)
         return out
 
     def assignments(self) -> list[DedupAssignment]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -100,6 +101,18 @@ def clean_and_sign(
     return article, make_member(article, settings.dedup)
 
 
+def _exit_with_parent(parent_pid: int) -> None:
+    """Worker initializer: end this worker when the parent dies (even by kill -9), instead of
+    waiting forever on a queue nobody will fill."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="wirecheck-parent-watch").start()
+
+
 class _Workers:
     """Runs :func:`clean_and_sign` in this process or in a pool of worker processes.
 
@@ -113,7 +126,12 @@ class _Workers:
         self._work = partial(clean_and_sign, settings=settings, ingested_at=ingested_at)
         self._pool: ProcessPoolExecutor | None = None
         if count > 1 and documents >= settings.pipeline.parallel_min_documents:
-            self._pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                count,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
         self.count = count if self._pool else 1
 
     def map(

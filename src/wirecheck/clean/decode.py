@@ -15,6 +15,7 @@ import unicodedata
 
 import charset_normalizer
 import ftfy
+from ftfy.badness import is_bad
 
 from wirecheck.errors import UndecodableText
 
@@ -38,6 +39,7 @@ _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_C1_CONTROLS = re.compile("[\x80-\x9f]")
 INVALID_UTF8 = "invalid_utf8_replaced"
 LEGACY_CHARSET = "decoded_as_{}"
 
@@ -100,5 +102,8 @@ def decode_bytes(
         return "", tuple(warnings)
     if text.count("\ufffd") > max(20, len(text) // 10):
         raise UndecodableText("the text is mostly undecodable bytes")
-    fixed = ftfy.fix_text(text, config=_FTFY)
-    return unicodedata.normalize("NFC", fixed), tuple(warnings)
+    # ftfy costs about a millisecond per page; its own quick badness test tells when there is
+    # mojibake to repair at all (it is rare), and NFC is applied either way.
+    if is_bad(text) or _C1_CONTROLS.search(text):
+        text = ftfy.fix_text(text, config=_FTFY)
+    return unicodedata.normalize("NFC", text), tuple(warnings)

@@ -149,6 +149,22 @@ def find_agency(
     return None
 
 
+_FAST_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%d.%m.%Y")
+
+
+def _fast_parse(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    for fmt in _FAST_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
 def normalise_date(value: str | None) -> str | None:
     """An ISO 8601 string for a date as found in metadata, or None when it does not parse."""
     if not value or not str(value).strip():
@@ -182,7 +198,8 @@ def date_from_lines(lines: Sequence[str]) -> str | None:
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the body's language (py3langid), None for text too short to tell."""
-    sample = text[:3000]
+    # 1,500 characters decide the language as well as the whole text and cost half as much.
+    sample = text[:1500]
     if len(re.findall(r"\w+", sample)) < 5:
         return None
     lang, _score = py3langid.classify(sample)
