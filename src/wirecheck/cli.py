@@ -187,15 +187,17 @@ def articles(
             for article in rows:
                 sys.stdout.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
             return
-        table = Table("id", "published", "site", "title", "group", "dup of")
+        table = Table("id", "published", "site", "syndication group", "title")
         for article in rows:
+            title = article.title or ""
+            if article.duplicate_of:
+                title += f" [duplicate of {article.duplicate_of[:12]}]"
             table.add_row(
                 article.id[:12],
                 (article.published or "")[:10],
                 article.site or "",
-                (article.title or "")[:70],
-                (article.syndication_group or "")[:13],
-                (article.duplicate_of or "")[:12],
+                article.syndication_group or "",
+                title,
             )
         out.print(table)
 
