@@ -152,10 +152,13 @@ _HASHTAG = re.compile(r"#(\w[\w-]*)", re.UNICODE)
 _HASHTAG_LINE = re.compile(r"^(?:#\w[\w-]*[\s,;·|]*)+$", re.UNICODE)
 
 # "PARIS:", "LONDON (Reuters) -", "WASHINGTON (AP) —", "NEW DELHI, March 3 (PTI):".
+# "VILNIUS, Oct 14 (BWS) -", "LONDON (Reuters) -", "PARIS:", "WASHINGTON (AP) —",
+# "NEW DELHI, March 3 (PTI):". The place is upper case (that is what makes it a dateline rather
+# than a sentence that starts "Paris: ..."); an optional date and a parenthesised credit follow.
 DATELINE = re.compile(
-    r"""^(?:[A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]{1,40}?(?:,\s*[A-ZÀ-Þ][A-Za-zÀ-ÿ.'’\- ]{1,30}?)?)
-        (?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?
-        \s*(?:\([^()]{1,40}\))?
+    r"""^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]{1,40}?(?:,\s*[A-ZÀ-Þ][A-Za-zÀ-ÿ.'’\- ]{1,30}?)?)
+        (?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?))?
+        \s*(?:\((?P<credit>[^()]{1,40})\))?
         \s*(?:[-–—:]{1,2})\s+(?=\S)""",
     re.X,
 )

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import dateparser
 import py3langid
 
+from wirecheck.clean.furniture import DATELINE
 from wirecheck.models import Notice
 
 # Canonical agency names and the ways bylines, datelines and credits name them.
@@ -53,16 +54,6 @@ AGENCIES: dict[str, tuple[str, ...]] = {
 }
 _ALIAS = {alias: name for name, aliases in AGENCIES.items() for alias in aliases}
 
-# "VILNIUS, Oct 14 (BWS) -", "LONDON (Reuters) -", "PARIS:", "WASHINGTON (AP) —",
-# "NEW DELHI, March 3 (PTI):". The place is upper case (that is what makes it a dateline rather
-# than a sentence that starts "Paris: ..."); an optional date and a parenthesised credit follow.
-_DATELINE = re.compile(
-    r"""^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ.'’\- ]{1,40}?(?:,\s*[A-ZÀ-Þ][A-Za-zÀ-ÿ.'’\- ]{1,30}?)?)
-        (?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?))?
-        \s*(?:\((?P<credit>[^()]{1,40})\))?
-        \s*(?:[-–—:]{1,2})\s+(?=\S)""",
-    re.X,
-)
 # Any agency name as a word. Short acronyms ("AP", "PA", "AA") must be upper case so that ordinary
 # words and initials in other text do not match.
 _ANY_AGENCY = re.compile(
@@ -107,7 +98,7 @@ def find_dateline(body: str) -> tuple[str | None, str | None]:
     """
     paragraphs = [p for p in body.strip().split("\n") if p.strip()][:2]
     for paragraph in paragraphs:
-        match = _DATELINE.match(paragraph.strip()[:200])
+        match = DATELINE.match(paragraph.strip()[:200])
         if not match:
             continue
         place = match.group("place").strip(" ,")
