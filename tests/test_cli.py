@@ -63,6 +63,16 @@ def test_show_human_readable_lists_what_was_cut(analyzed: Path) -> None:
     assert "Back to top" in result.stdout
 
 
+def test_actors_json(analyzed: Path) -> None:
+    result = wirecheck("--db", "w.duckdb", "actors", "--json", cwd=analyzed)
+    assert result.returncode == 0, result.stderr
+    rows = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert rows["LTU"]["type"] == "country" and "LTUMIL" in rows["LTU"]["codes"]
+    assert rows["LTU"]["articles"] == 3  # the wire story in three formats
+    only = wirecheck("--db", "w.duckdb", "actors", "--type", "organisation", "--json", cwd=analyzed)
+    assert all(json.loads(line)["type"] == "organisation" for line in only.stdout.splitlines())
+
+
 def test_failures_json(analyzed: Path) -> None:
     result = wirecheck("--db", "w.duckdb", "failures", "--json", cwd=analyzed)
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -105,5 +115,14 @@ def test_clean_run_exits_0_and_help_everywhere(tmp_path: Path) -> None:
     result = wirecheck("--db", "x.duckdb", "analyze", "one.txt", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["new_articles"] == 1
-    for command in ["analyze", "ingest", "articles", "show", "failures", "export", "config"]:
+    for command in [
+        "analyze",
+        "ingest",
+        "articles",
+        "show",
+        "actors",
+        "failures",
+        "export",
+        "config",
+    ]:
         assert wirecheck(command, "--help", cwd=tmp_path).returncode == 0

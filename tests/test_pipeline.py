@@ -96,7 +96,9 @@ def test_worker_processes_give_the_same_store(
         assert _snapshot(other) == _snapshot(store)
 
 
-def test_analyze_a_url_from_a_local_server(tmp_path: Path, settings: Settings, store: Store) -> None:
+def test_analyze_a_url_from_a_local_server(
+    tmp_path: Path, settings: Settings, store: Store
+) -> None:
     """A real HTTP fetch over loopback (allowed by setting), through the whole pipeline."""
     import functools
     import http.server
@@ -125,3 +127,40 @@ def test_analyze_a_url_from_a_local_server(tmp_path: Path, settings: Settings, s
     assert article.input == url
     assert article.title == TITLE
     assert article.body.startswith("VILNIUS, Oct 14 (BWS)")
+
+
+def test_articles_carry_actors_places_and_dates(
+    tmp_path: Path, settings: Settings, store: Store
+) -> None:
+    write_corpus(tmp_path / "corpus")
+    analyze([str(tmp_path / "corpus")], settings=settings, store=store)
+    txt = next(a for a in store.articles() if a.input.endswith("drills.txt"))
+    by_text = {(m.text, m.type): m for m in txt.mentions}
+    assert by_text[("VILNIUS", "place")].country == "LTU"
+    assert by_text[("VILNIUS", "place")].via == "dateline"
+    assert by_text[("Klaipeda", "place")].id == "geonames:598098"
+    assert by_text[("Lithuania's defence ministry", "country")].code == "LTUMIL"
+    # one reading per span: the actor, not also a place
+    assert ("Lithuania", "place") not in by_text
+    dates = {d.text: d for d in txt.dates}
+    assert dates["Tuesday"].value == "2026-10-13"  # published Wednesday 14 October
+    assert dates["Tuesday"].anchor == "published" and dates["Tuesday"].precision == "day"
+    assert {c.id for c in store.actor_counts()} >= {"LTU", "FIN"}
+
+
+def test_articles_analysed_by_an_older_version_are_analysed_again(
+    tmp_path: Path, settings: Settings, store: Store
+) -> None:
+    write_corpus(tmp_path / "corpus")
+    analyze(
+        [str(tmp_path / "corpus")],
+        settings=settings.replace({"analyze": {"enabled": False}}),
+        store=store,
+    )
+    assert all(a.mentions == () for a in store.articles())
+    again = analyze([str(tmp_path / "corpus")], settings=settings, store=store)
+    assert again.new_articles == 4  # re-processed for the analysis, stored once
+    assert store.counts()["articles"] == 4
+    assert all(a.mentions for a in store.articles() if a.input.endswith("drills.txt"))
+    third = analyze([str(tmp_path / "corpus")], settings=settings, store=store)
+    assert third.new_articles == 0

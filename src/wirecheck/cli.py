@@ -93,15 +93,18 @@ def _run(
     if allow_private is not None:
         STATE.overrides.setdefault("fetch", {})["allow_private"] = allow_private
     settings, store = _open(db)
-    with store, Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as bar:
+    with (
+        store,
+        Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar,
+    ):
         task = bar.add_task("reading inputs", total=None)
 
         def progress(done: int, total: int | None) -> None:
@@ -238,6 +241,24 @@ def show(
             out.print(f"[bold]{label}:[/bold] {value}", highlight=False)
     out.print()
     out.print(article.body, highlight=False, markup=False)
+    if article.mentions:
+        out.print("\n[bold]mentions:[/bold]")
+        for m in article.mentions:
+            what = m.code or m.id or "unresolved"
+            extra = m.role or (f"{m.country}/{m.admin1}" if m.type == "place" else "")
+            out.print(
+                f"  {m.type:>12}  {m.text[:40]:<40} {what} {extra or ''}",
+                highlight=False,
+                markup=False,
+            )
+    if article.dates:
+        out.print("\n[bold]dates:[/bold]")
+        for d in article.dates:
+            out.print(
+                f"  {d.text[:40]:<40} {d.value} ({d.precision}, from {d.anchor} date)",
+                highlight=False,
+                markup=False,
+            )
     for notice in article.notices:
         out.print(f"[yellow]notice ({notice.kind}):[/yellow] {notice.text}", highlight=False)
     if article.removed:
@@ -246,6 +267,38 @@ def show(
             out.print(
                 f"[dim]  {line.reason:>16}  {line.text[:100]}[/dim]", highlight=False, markup=True
             )
+
+
+@app.command()
+def actors(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    type_: Annotated[
+        str | None,
+        typer.Option("--type", help="Only this kind: country, organisation, person or group."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many.")] = None,
+) -> None:
+    """List the actors mentioned across the corpus, with their codes and counts."""
+    _, store = _open(db, read_only=True)
+    with store:
+        rows = store.actor_counts(type=type_, limit=limit)
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
+        return
+    table = Table("actor", "type", "name", "country", "codes seen", "mentions", "articles")
+    for row in rows:
+        table.add_row(
+            row.id,
+            row.type,
+            row.name,
+            row.country or "",
+            ", ".join(c for c in row.codes if c),
+            str(row.mentions),
+            str(row.articles),
+        )
+    out.print(table)
 
 
 @app.command()

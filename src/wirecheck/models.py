@@ -56,6 +56,52 @@ class RemovedLine:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """An actor or a place named in an article's body, resolved to a stable id where possible.
+
+    ``start``/``end`` are character offsets into ``Article.body``. ``type`` is one of country,
+    organisation, person, group (actors) or place. For actors, ``id`` is the actor file's id and
+    ``code`` the CAMEO-style code at the article's date (``GBRMIL``); ``role`` is the person's
+    office at that date. For places, ``id`` is ``geonames:<id>`` (or ``iso:<code>`` for a country
+    or subdivision) and ``country``/``admin1``/``lat``/``lon`` say where it is. ``via`` says which
+    rule resolved the mention (name, alias, metonym, sector_phrase, coreference, counterpart,
+    dateline, gazetteer, ...); an unresolved mention has ``id`` None rather than a guess.
+    """
+
+    start: int
+    end: int
+    text: str
+    type: str
+    id: str | None
+    code: str | None = None
+    role: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    sentence: int = 0
+    confidence: float = 1.0
+    via: str = "name"
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression resolved against the publication date (or the ingest date: ``anchor``).
+
+    ``value`` is ISO 8601 at the stated ``precision`` (day: 2026-10-14, month: 2026-10, year: 2026).
+    """
+
+    start: int
+    end: int
+    text: str
+    value: str
+    precision: str
+    anchor: str
+    relative: bool
+    sentence: int = 0
+
+
+@dataclass(frozen=True)
 class Article:
     """A cleaned article. Later stages add mentions, events, claims and credibility."""
 
@@ -80,6 +126,8 @@ class Article:
     origin: str | None = None
     duplicate_of: str | None = None
     ingested_at: str | None = None
+    mentions: tuple[Mention, ...] = ()
+    dates: tuple[DateMention, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the record `wirecheck articles --json` prints."""
@@ -89,6 +137,8 @@ class Article:
             out[key] = list(out[key])
         out["notices"] = [dict(n) for n in out["notices"]]
         out["removed"] = [dict(r) for r in out["removed"]]
+        out["mentions"] = [dict(m) for m in out["mentions"]]
+        out["dates"] = [dict(d) for d in out["dates"]]
         return out
 
     @classmethod
@@ -101,6 +151,8 @@ class Article:
             values[key] = tuple(values.get(key) or ())
         values["notices"] = tuple(Notice(**n) for n in values.get("notices") or ())
         values["removed"] = tuple(RemovedLine(**r) for r in values.get("removed") or ())
+        values["mentions"] = tuple(Mention(**m) for m in values.get("mentions") or ())
+        values["dates"] = tuple(DateMention(**d) for d in values.get("dates") or ())
         return cls(**values)
 
 

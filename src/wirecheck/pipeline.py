@@ -21,13 +21,22 @@ from functools import partial
 
 import httpx
 
+from wirecheck.analyze import (
+    ANALYSIS_VERSION,
+    AnalyzeResources,
+    actor_files,
+    analyze_article,
+    load_actors,
+    load_resources,
+)
+from wirecheck.analyze.actordata import ActorTable
 from wirecheck.clean import SiteLineStats, clean_document, document_lines, site_key
 from wirecheck.dedup import Deduplicator, DedupMember, make_member
 from wirecheck.errors import InternalError, WirecheckError
 from wirecheck.ingest import content_id, iter_documents
 from wirecheck.models import Article, Document, DocumentKind, Failure
-from wirecheck.settings import Settings
-from wirecheck.store import Store, StoredSignature
+from wirecheck.settings import AnalyzeSettings, Settings
+from wirecheck.store import ActorRow, Store, StoredSignature
 
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -83,21 +92,47 @@ def _learn_site_lines(
     return count
 
 
+# Heavy per-process state (the spaCy pipeline, actor matchers, gazetteer), loaded on first use in
+# each process — the parent for small runs, every worker for large ones — and reused for every
+# document. Keyed by the analyze settings so that a test using other settings gets its own.
+_PROCESS_RESOURCES: dict[AnalyzeSettings, AnalyzeResources] = {}
+
+
+def process_resources(settings: AnalyzeSettings) -> AnalyzeResources:
+    """This process's analyze resources, loaded once."""
+    if settings not in _PROCESS_RESOURCES:
+        _PROCESS_RESOURCES[settings] = load_resources(settings)
+    return _PROCESS_RESOURCES[settings]
+
+
+def _failure(doc: Document, stage: str, exc: Exception) -> Failure:
+    if isinstance(exc, WirecheckError):
+        return Failure(doc.input, stage, exc.code, str(exc))
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    err = InternalError(f"{type(exc).__name__}: {exc} at {where.filename}:{where.lineno}")
+    return Failure(doc.input, stage, err.code, str(err))
+
+
 def clean_and_sign(
     task: tuple[Document, frozenset[str]], *, settings: Settings, ingested_at: str
 ) -> tuple[Article | Failure, DedupMember | None]:
-    """The per-document work (clean, then the dedup signature); runs in worker processes."""
+    """The per-document work: clean, analyze, then the dedup signature. Runs in workers."""
     doc, furniture = task
     try:
         article = clean_document(
             doc, settings=settings.clean, site_furniture=furniture, ingested_at=ingested_at
         )
-    except WirecheckError as exc:
-        return Failure(doc.input, "clean", exc.code, str(exc)), None
     except Exception as exc:  # one bad document must not stop the batch
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        err = InternalError(f"{type(exc).__name__}: {exc} at {where.filename}:{where.lineno}")
-        return Failure(doc.input, "clean", err.code, str(err)), None
+        return _failure(doc, "clean", exc), None
+    if settings.analyze.enabled:
+        try:
+            article = analyze_article(
+                article,
+                process_resources(settings.analyze),
+                max_chars=settings.analyze.max_chars,
+            )
+        except Exception as exc:
+            return _failure(doc, "analyze", exc), None
     return article, make_member(article, settings.dedup)
 
 
@@ -156,6 +191,19 @@ def _batches(items: Iterator[Document | Failure], size: int) -> Iterator[list[Do
             batch = []
     if batch:
         yield batch
+
+
+def actor_rows(articles: Sequence[Article], table: ActorTable) -> list[ActorRow]:
+    """The actor-file entries behind the articles' actor mentions, for the store's actor table."""
+    rows: dict[str, ActorRow] = {}
+    for article in articles:
+        for mention in article.mentions:
+            if mention.type == "place" or mention.id is None or mention.id in rows:
+                continue
+            actor = table.get(mention.id)
+            if actor is not None:
+                rows[actor.id] = ActorRow(actor.id, actor.kind, actor.name, actor.country)
+    return list(rows.values())
 
 
 def load_deduplicator(store: Store, settings: Settings) -> Deduplicator:
@@ -232,12 +280,14 @@ def _store_batches(
     total: int,
     progress: ProgressCallback | None,
 ) -> None:
-    """Clean, deduplicate and write ``items`` batch by batch, one transaction per batch."""
+    """Clean, analyze, deduplicate and write ``items`` batch by batch, one transaction each."""
+    version = ANALYSIS_VERSION if settings.analyze.enabled else None
+    actor_table = load_actors(actor_files(settings.analyze)) if settings.analyze.enabled else None
     done = 0
     for batch in _batches(items, settings.pipeline.batch_size):
         failures = [item for item in batch if isinstance(item, Failure)]
         documents = [item for item in batch if isinstance(item, Document)]
-        known = store.known_ids([d.id for d in documents])
+        known = store.known_ids([d.id for d in documents], analysis_version=version)
         sightings = [(d.id, d.input) for d in documents]
         tasks: list[tuple[Document, frozenset[str]]] = []
         seen: set[str] = set()
@@ -257,6 +307,8 @@ def _store_batches(
                 members.append(member)
         assignments = dedup.add(members)
         store.write_batch(
+            analysis_version=version,
+            actors=actor_rows(articles, actor_table) if actor_table is not None else (),
             articles=articles,
             signatures=[
                 StoredSignature(m.id, m.body_hash, m.published, m.agency, m.signature)
@@ -302,6 +354,10 @@ def analyze_text(
     )
     if published is not None:
         article = replace(article, published=published)
+    if settings.analyze.enabled:
+        article = analyze_article(
+            article, process_resources(settings.analyze), max_chars=settings.analyze.max_chars
+        )
     dedup = Deduplicator(settings.dedup)
     (assignment,) = dedup.add([dedup.member_for(article)])
     return replace(

@@ -45,6 +45,13 @@ class CleanSettings:
 
 
 @dataclass(frozen=True)
+class AnalyzeSettings:
+    enabled: bool = True
+    actor_files: str = ""
+    max_chars: int = 100_000
+
+
+@dataclass(frozen=True)
 class DedupSettings:
     num_perm: int = 128
     shingle_words: int = 5
@@ -60,7 +67,7 @@ class StoreSettings:
 class PipelineSettings:
     batch_size: int = 200
     workers: int = 0
-    parallel_min_documents: int = 200
+    parallel_min_documents: int = 100
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
+    analyze: AnalyzeSettings = field(default_factory=AnalyzeSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
 

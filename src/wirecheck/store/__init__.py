@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,10 @@ import duckdb
 import pyarrow as pa
 
 from wirecheck.errors import NotFound, SchemaTooNew, StoreError, StoreLocked, UsageError
-from wirecheck.models import Article, DedupAssignment, Failure
+from wirecheck.models import Article, DateMention, DedupAssignment, Failure, Mention
 from wirecheck.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["ARTICLE_COLUMNS", "FailureRow", "Store", "open_store"]
+__all__ = ["ARTICLE_COLUMNS", "ActorCount", "ActorRow", "FailureRow", "Store", "open_store"]
 
 ARTICLE_COLUMNS = (
     "id", "input", "kind", "url", "title", "body", "published", "site", "authors", "dateline",
@@ -29,6 +29,25 @@ ARTICLE_COLUMNS = (
     "syndication_group", "origin", "duplicate_of", "ingested_at",
 )  # fmt: skip
 _JSON_COLUMNS = {"authors", "tags", "notices", "removed", "warnings"}
+MENTION_COLUMNS = (
+    "article_id", "idx", "start_char", "end_char", "text", "type", "actor_id", "code", "role",
+    "country", "admin1", "lat", "lon", "sentence", "confidence", "via",
+)  # fmt: skip
+DATE_COLUMNS = (
+    "article_id", "idx", "start_char", "end_char", "text", "value", "precision", "anchor",
+    "relative", "sentence",
+)  # fmt: skip
+
+
+def _mention_values(m: Mention) -> tuple[Any, ...]:
+    return (
+        m.start, m.end, m.text, m.type, m.id, m.code, m.role, m.country, m.admin1, m.lat, m.lon,
+        m.sentence, m.confidence, m.via,
+    )  # fmt: skip
+
+
+def _date_values(d: DateMention) -> tuple[Any, ...]:
+    return (d.start, d.end, d.text, d.value, d.precision, d.anchor, d.relative, d.sentence)
 
 
 @dataclass(frozen=True)
@@ -43,6 +62,32 @@ class FailureRow:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class ActorRow:
+    """An actor as the actor file names it, recorded when first mentioned."""
+
+    id: str
+    type: str
+    name: str
+    country: str | None
+
+
+@dataclass(frozen=True)
+class ActorCount:
+    id: str
+    type: str
+    name: str
+    country: str | None
+    mentions: int
+    articles: int
+    codes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dict(self.__dict__)
+        out["codes"] = [c for c in self.codes if c]
+        return out
 
 
 @dataclass(frozen=True)
@@ -132,8 +177,14 @@ class Store:
         assignments: Sequence[DedupAssignment] = (),
         sightings: Sequence[tuple[str, str]] = (),
         failures: Sequence[Failure] = (),
+        analysis_version: int | None = None,
+        actors: Sequence[ActorRow] = (),
     ) -> None:
-        """Write one batch atomically: all of it or, after a crash, none of it."""
+        """Write one batch atomically: all of it or, after a crash, none of it.
+
+        With ``analysis_version``, the articles' mentions and dates replace any stored ones and
+        the articles are marked as analysed by that version.
+        """
         con = self._con
         now = _now()
         con.execute("BEGIN TRANSACTION")
@@ -178,6 +229,8 @@ class Store:
             self._bulk(
                 "sightings", ("article_id", "input"), list(sightings), "ON CONFLICT DO NOTHING"
             )
+            if analysis_version is not None and articles:
+                self._write_analysis(articles, analysis_version, actors)
             if failures:
                 con.executemany(
                     "INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?, 1) "
@@ -189,6 +242,47 @@ class Store:
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
             raise StoreError(f"could not write a batch to {self.location}: {exc}") from exc
+
+    def _write_analysis(
+        self, articles: Sequence[Article], version: int, actors: Sequence[ActorRow]
+    ) -> None:
+        ids = [a.id for a in articles]
+        for table in ("mentions", "date_mentions"):
+            self._con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids])
+        self._bulk(
+            "mentions",
+            MENTION_COLUMNS,
+            [(a.id, i, *_mention_values(m)) for a in articles for i, m in enumerate(a.mentions)],
+            "",
+        )
+        self._bulk(
+            "date_mentions",
+            DATE_COLUMNS,
+            [(a.id, i, *_date_values(d)) for a in articles for i, d in enumerate(a.dates)],
+            "",
+        )
+        places = {
+            m.id: (m.id, m.text, m.country, m.admin1, m.lat, m.lon)
+            for a in articles
+            for m in a.mentions
+            if m.type == "place" and m.id
+        }
+        self._bulk(
+            "places",
+            ("id", "name", "country", "admin1", "lat", "lon"),
+            sorted(places.values()),
+            "ON CONFLICT (id) DO NOTHING",
+        )
+        self._bulk(
+            "actors",
+            ("id", "type", "name", "country"),
+            [(r.id, r.type, r.name, r.country) for r in actors],
+            "ON CONFLICT (id) DO NOTHING",
+        )
+        self._con.execute(
+            "UPDATE articles SET analysis_version = ? WHERE id IN (SELECT unnest(?))",
+            [version, ids],
+        )
 
     def _bulk(
         self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], conflict: str
@@ -206,13 +300,16 @@ class Store:
             self._con.unregister("wirecheck_staged")
 
     # -- reading --------------------------------------------------------------------------------
-    def known_ids(self, ids: Sequence[str]) -> set[str]:
+    def known_ids(self, ids: Sequence[str], *, analysis_version: int | None = None) -> set[str]:
+        """The ids already stored (and, with ``analysis_version``, analysed by it or later)."""
         if not ids:
             return set()
-        rows = self._con.execute(
-            "SELECT id FROM articles WHERE id IN (SELECT unnest(?))", [list(ids)]
-        ).fetchall()
-        return {r[0] for r in rows}
+        sql = "SELECT id FROM articles WHERE id IN (SELECT unnest(?))"
+        params: list[Any] = [list(ids)]
+        if analysis_version is not None:
+            sql += " AND coalesce(analysis_version, 0) >= ?"
+            params.append(analysis_version)
+        return {r[0] for r in self._con.execute(sql, params).fetchall()}
 
     def signatures(self) -> Iterator[StoredSignature]:
         cursor = self._con.execute(
@@ -243,10 +340,10 @@ class Store:
         sql += " ORDER BY coalesce(published, ''), id"
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        cursor = self._con.execute(sql, params)
-        while rows := cursor.fetchmany(500):
-            for row in rows:
-                yield _article_from_row(row)
+        rows = self._con.execute(sql, params).fetchall()
+        for start in range(0, len(rows), 500):
+            chunk = [_article_from_row(r) for r in rows[start : start + 500]]
+            yield from self._with_analysis(chunk)
 
     def article(self, article_id: str) -> Article:
         """One article by id, or by a unique prefix of at least 6 characters."""
@@ -260,7 +357,51 @@ class Store:
             raise NotFound(f"no article with id {article_id!r} in {self.location}")
         if len(rows) > 1:
             raise UsageError(f"id prefix {article_id!r} is ambiguous; give more characters")
-        return _article_from_row(rows[0])
+        return self._with_analysis([_article_from_row(rows[0])])[0]
+
+    def _with_analysis(self, articles: list[Article]) -> list[Article]:
+        ids = [a.id for a in articles]
+        mentions: dict[str, list[Mention]] = {}
+        for row in self._con.execute(
+            f"SELECT article_id, {', '.join(MENTION_COLUMNS[2:])} FROM mentions "
+            "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, idx",
+            [ids],
+        ).fetchall():
+            mentions.setdefault(row[0], []).append(Mention(*row[1:]))
+        dates: dict[str, list[DateMention]] = {}
+        for row in self._con.execute(
+            f"SELECT article_id, {', '.join(DATE_COLUMNS[2:])} FROM date_mentions "
+            "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, idx",
+            [ids],
+        ).fetchall():
+            dates.setdefault(row[0], []).append(DateMention(*row[1:]))
+        return [
+            replace(a, mentions=tuple(mentions.get(a.id, ())), dates=tuple(dates.get(a.id, ())))
+            for a in articles
+        ]
+
+    def actor_counts(
+        self, *, type: str | None = None, limit: int | None = None
+    ) -> list[ActorCount]:
+        """Actors mentioned across the corpus, most mentioned first."""
+        sql = (
+            "SELECT m.actor_id, coalesce(a.type, min(m.type)), coalesce(a.name, min(m.text)), "
+            "coalesce(a.country, min(m.country)), count(*), count(DISTINCT m.article_id), "
+            "string_agg(DISTINCT m.code, ',' ORDER BY m.code) "
+            "FROM mentions m LEFT JOIN actors a ON a.id = m.actor_id "
+            "WHERE m.actor_id IS NOT NULL AND m.type <> 'place'"
+        )
+        params: list[Any] = []
+        if type:
+            sql += " AND m.type = ?"
+            params.append(type)
+        sql += " GROUP BY m.actor_id, a.type, a.name, a.country ORDER BY count(*) DESC, m.actor_id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [
+            ActorCount(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), tuple((r[6] or "").split(",")))
+            for r in self._con.execute(sql, params).fetchall()
+        ]
 
     def sightings_of(self, article_id: str) -> list[str]:
         rows = self._con.execute(

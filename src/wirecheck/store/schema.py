@@ -59,6 +59,60 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE INDEX articles_group ON articles (syndication_group)",
         ],
     ),
+    (
+        2,
+        "actor and place mentions, resolved dates, actors and places seen; analysis version",
+        [
+            "ALTER TABLE articles ADD COLUMN analysis_version INTEGER",
+            """CREATE TABLE mentions (
+                article_id VARCHAR NOT NULL,
+                idx INTEGER NOT NULL,
+                start_char INTEGER NOT NULL,
+                end_char INTEGER NOT NULL,
+                text VARCHAR NOT NULL,
+                type VARCHAR NOT NULL,
+                actor_id VARCHAR,
+                code VARCHAR,
+                role VARCHAR,
+                country VARCHAR,
+                admin1 VARCHAR,
+                lat DOUBLE,
+                lon DOUBLE,
+                sentence INTEGER NOT NULL,
+                confidence DOUBLE NOT NULL,
+                via VARCHAR NOT NULL,
+                PRIMARY KEY (article_id, idx)
+            )""",
+            """CREATE TABLE date_mentions (
+                article_id VARCHAR NOT NULL,
+                idx INTEGER NOT NULL,
+                start_char INTEGER NOT NULL,
+                end_char INTEGER NOT NULL,
+                text VARCHAR NOT NULL,
+                value VARCHAR NOT NULL,
+                precision VARCHAR NOT NULL,
+                anchor VARCHAR NOT NULL,
+                relative BOOLEAN NOT NULL,
+                sentence INTEGER NOT NULL,
+                PRIMARY KEY (article_id, idx)
+            )""",
+            """CREATE TABLE actors (
+                id VARCHAR PRIMARY KEY,
+                type VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                country VARCHAR
+            )""",
+            """CREATE TABLE places (
+                id VARCHAR PRIMARY KEY,
+                name VARCHAR NOT NULL,
+                country VARCHAR,
+                admin1 VARCHAR,
+                lat DOUBLE,
+                lon DOUBLE
+            )""",
+            "CREATE INDEX mentions_actor ON mentions (actor_id)",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
