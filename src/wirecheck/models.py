@@ -102,6 +102,41 @@ class DateMention:
 
 
 @dataclass(frozen=True)
+class Event:
+    """Who did what to whom, where and when, as one sentence of one article tells it.
+
+    ``source``/``target`` are actor codes (``RUSMIL``); a list when several act jointly. ``plover``
+    is the PLOVER event type (``mode`` where PLOVER defines one), ``cameo`` the CAMEO code with its
+    ``goldstein`` score and ``quad_class`` (1 verbal cooperation .. 4 material conflict).
+    ``modality`` is one of reported, planned, threatened, hypothetical, denied; ``attributed_to`` is
+    the actor code (or text) of whoever reports it ("X said that ..."). ``trigger`` is the words
+    that carry the action, as character offsets into the body and as text.
+    """
+
+    sentence: int
+    sentence_text: str
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+    plover: str
+    mode: str | None
+    cameo: str
+    goldstein: float
+    quad_class: int
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    source_text: str | None = None
+    target_text: str | None = None
+    place: str | None = None  # a place mention id (geonames:..., iso:...)
+    date: str | None = None
+    date_precision: str | None = None
+    negated: bool = False
+    modality: str = "reported"
+    attributed_to: str | None = None
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
 class Article:
     """A cleaned article. Later stages add mentions, events, claims and credibility."""
 
@@ -128,6 +163,7 @@ class Article:
     ingested_at: str | None = None
     mentions: tuple[Mention, ...] = ()
     dates: tuple[DateMention, ...] = ()
+    events: tuple[Event, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the record `wirecheck articles --json` prints."""
@@ -139,6 +175,9 @@ class Article:
         out["removed"] = [dict(r) for r in out["removed"]]
         out["mentions"] = [dict(m) for m in out["mentions"]]
         out["dates"] = [dict(d) for d in out["dates"]]
+        out["events"] = [
+            {**e, "source": list(e["source"]), "target": list(e["target"])} for e in out["events"]
+        ]
         return out
 
     @classmethod
@@ -153,6 +192,10 @@ class Article:
         values["removed"] = tuple(RemovedLine(**r) for r in values.get("removed") or ())
         values["mentions"] = tuple(Mention(**m) for m in values.get("mentions") or ())
         values["dates"] = tuple(DateMention(**d) for d in values.get("dates") or ())
+        values["events"] = tuple(
+            Event(**{**e, "source": tuple(e["source"]), "target": tuple(e["target"])})
+            for e in values.get("events") or ()
+        )
         return cls(**values)
 
 

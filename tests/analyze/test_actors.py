@@ -110,3 +110,18 @@ def test_no_state_leaks_between_documents(setup: tuple[Any, ActorResolver]) -> N
 def test_empty_and_actorless_documents(setup: tuple[Any, ActorResolver]) -> None:
     assert _find(setup, "", None) == []
     assert _find(setup, "The weather was mild and the shops were busy.", None) == []
+
+
+def test_unlisted_titled_person_is_carried_to_later_surname(
+    setup: tuple[Any, ActorResolver],
+) -> None:
+
+    nlp, resolver = setup
+    text = (
+        "Lithuania’s defence minister Ona Petrauskienė announced the drills on Wednesday. "
+        "Petrauskienė told reporters in Vilnius that the ships would sail on Monday."
+    )
+    found = resolver.find(nlp(text), published=dt.date(2026, 10, 14))
+    later = [m for m in found if m.text == "Petrauskienė"]
+    assert later and later[0].code == "LTUMIL" and later[0].role == "defence_minister"
+    assert later[0].via == "coreference" and later[0].type == "person"

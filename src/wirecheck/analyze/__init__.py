@@ -27,6 +27,7 @@ __all__ = [
     "analyze_article",
     "load_actors",
     "load_resources",
+    "one_reading",
 ]
 
 # Bumped whenever the stage's output changes meaning, so stored articles analysed by an older
@@ -74,13 +75,17 @@ def _overlaps(a: Mention, b: Mention) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _one_reading(actors: Sequence[Mention], places: Sequence[Mention]) -> list[Mention]:
+def one_reading(actors: Sequence[Mention], places: Sequence[Mention]) -> list[Mention]:
     """One reading per span: a resolved actor ("Lithuania's defence ministry said") wins over a
-    place on the same words, and a place wins over an actor reading left unresolved."""
-    resolved = [a for a in actors if a.id is not None]
+    place on the same words, and a place wins over an actor reading left unresolved.
+
+    An unknown person with a known office ("Lithuania's defence minister Ona X") has no id but a
+    code: that is resolved enough to beat a place reading of "Lithuania".
+    """
+    resolved = [a for a in actors if a.id is not None or a.code is not None]
     kept_places = [p for p in places if not any(_overlaps(p, a) for a in resolved)]
     kept_actors = [
-        a for a in actors if a.id is not None or not any(_overlaps(a, p) for p in kept_places)
+        a for a in actors if a in resolved or not any(_overlaps(a, p) for p in kept_places)
     ]
     return [*kept_actors, *kept_places]
 
@@ -97,7 +102,7 @@ def analyze_article(article: Article, resources: AnalyzeResources, *, max_chars:
         doc, gazetteer=resources.gazetteer, dateline=article.dateline, actor_countries=countries
     )
     mentions: Sequence[Mention] = sorted(
-        _one_reading(actors, places), key=lambda m: (m.start, m.end, m.type)
+        one_reading(actors, places), key=lambda m: (m.start, m.end, m.type)
     )
     dates = find_dates(doc, anchor=anchor, anchor_source=anchor_source)
     return replace(article, mentions=tuple(mentions), dates=tuple(dates))

@@ -423,7 +423,7 @@ class _Article(_People):
                     via=d.via,
                 )
             )
-        return out
+        return _unknown_people_coreference(out)
 
     def _share_sector(self, n: int) -> None:
         """ "Hungarian and Romanian officials": the sector after the last adjective is everyone's."""
@@ -471,3 +471,37 @@ class _Article(_People):
 def _pick(cands: tuple[Candidate, ...]) -> Candidate:
     """The candidate whose phrase says most: one with a sector (Pentagon -> MIL) before a bare one."""
     return max(cands, key=lambda c: (c.sector is not None, c.via == "name"))
+
+
+# Confidence of a surname resolved to an unlisted person the article introduced with a title.
+UNKNOWN_PERSON_COREF_CONFIDENCE = 0.8
+
+
+def _unknown_people_coreference(mentions: list[Mention]) -> list[Mention]:
+    """Carry the office of a person the actor file does not list ("Lithuania's defence minister
+    Ona Petrauskiene") to the later bare mentions of the surname ("Petrauskiene said")."""
+    titled: dict[str, Mention] = {}
+    out: list[Mention] = []
+    for m in mentions:
+        if m.type == "person" and m.id is None and m.code is not None:
+            words = m.text.split()
+            titled[words[-1].lower()] = m
+            out.append(m)
+            continue
+        key = m.text.removesuffix("’s").removesuffix("'s").split()[-1].lower() if m.text else ""
+        source = titled.get(key) if m.id is None and m.code is None else None
+        if source is None:
+            out.append(m)
+            continue
+        out.append(
+            replace(
+                m,
+                type="person",
+                code=source.code,
+                role=source.role,
+                country=source.country,
+                confidence=UNKNOWN_PERSON_COREF_CONFIDENCE,
+                via="coreference",
+            )
+        )
+    return out
