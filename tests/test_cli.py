@@ -126,3 +126,13 @@ def test_clean_run_exits_0_and_help_everywhere(tmp_path: Path) -> None:
         "config",
     ]:
         assert wirecheck(command, "--help", cwd=tmp_path).returncode == 0
+
+
+def test_train_events_writes_a_model(tmp_path: Path) -> None:
+    data = Path(__file__).parent / "fixtures" / "analyze" / "eventtype_tiny.jsonl"
+    result = wirecheck("train", "events", str(data), "--out", str(tmp_path / "model"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "model" / "weights.npz").exists()
+    assert json.loads(result.stdout)["train_sentences"] > 0
+    missing = wirecheck("train", "events", str(tmp_path / "absent"), cwd=tmp_path)
+    assert missing.returncode == 2

@@ -341,6 +341,36 @@ def export(
     err.print(f"exported {count} articles to {out_path}")
 
 
+train_app = typer.Typer(
+    help="Rebuild the learned artifacts wirecheck ships, from a data path.", no_args_is_help=True
+)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("events")
+def train_events(
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="The PLV event-coding folder (gold.jsonl with train/test splits), e.g. "
+            "../shared/data/events/plv_event_coding."
+        ),
+    ],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the model (default: the packaged artifact)."),
+    ] = None,
+) -> None:
+    """Train the sentence-level event-type classifier on the train split only."""
+    from wirecheck.analyze.eventtype import DEFAULT_DIR, train
+
+    if not data.exists():
+        raise UsageError(f"no such data path: {data}")
+    figures = train(data, out_dir or DEFAULT_DIR)
+    out.print_json(json.dumps(figures))
+    err.print(f"wrote the event-type model to {out_dir or DEFAULT_DIR}")
+
+
 @app.command()
 def config(as_json: JsonOption = False) -> None:
     """Show the settings in force (defaults <- file <- environment <- flags)."""
