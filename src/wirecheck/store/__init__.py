@@ -10,18 +10,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from wirecheck.errors import NotFound, SchemaTooNew, StoreError, StoreLocked, UsageError
-from wirecheck.models import Article, DateMention, DedupAssignment, Failure, Mention
+from wirecheck.models import Article, DedupAssignment, Failure
+from wirecheck.store.analysis import ActorCount, ActorRow, AnalysisTables, EventRow
 from wirecheck.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["ARTICLE_COLUMNS", "ActorCount", "ActorRow", "FailureRow", "Store", "open_store"]
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "ActorCount",
+    "ActorRow",
+    "EventRow",
+    "FailureRow",
+    "Store",
+    "open_store",
+]
 
 ARTICLE_COLUMNS = (
     "id", "input", "kind", "url", "title", "body", "published", "site", "authors", "dateline",
@@ -29,25 +37,6 @@ ARTICLE_COLUMNS = (
     "syndication_group", "origin", "duplicate_of", "ingested_at",
 )  # fmt: skip
 _JSON_COLUMNS = {"authors", "tags", "notices", "removed", "warnings"}
-MENTION_COLUMNS = (
-    "article_id", "idx", "start_char", "end_char", "text", "type", "actor_id", "code", "role",
-    "country", "admin1", "lat", "lon", "sentence", "confidence", "via",
-)  # fmt: skip
-DATE_COLUMNS = (
-    "article_id", "idx", "start_char", "end_char", "text", "value", "precision", "anchor",
-    "relative", "sentence",
-)  # fmt: skip
-
-
-def _mention_values(m: Mention) -> tuple[Any, ...]:
-    return (
-        m.start, m.end, m.text, m.type, m.id, m.code, m.role, m.country, m.admin1, m.lat, m.lon,
-        m.sentence, m.confidence, m.via,
-    )  # fmt: skip
-
-
-def _date_values(d: DateMention) -> tuple[Any, ...]:
-    return (d.start, d.end, d.text, d.value, d.precision, d.anchor, d.relative, d.sentence)
 
 
 @dataclass(frozen=True)
@@ -62,32 +51,6 @@ class FailureRow:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-@dataclass(frozen=True)
-class ActorRow:
-    """An actor as the actor file names it, recorded when first mentioned."""
-
-    id: str
-    type: str
-    name: str
-    country: str | None
-
-
-@dataclass(frozen=True)
-class ActorCount:
-    id: str
-    type: str
-    name: str
-    country: str | None
-    mentions: int
-    articles: int
-    codes: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        out = dict(self.__dict__)
-        out["codes"] = [c for c in self.codes if c]
-        return out
 
 
 @dataclass(frozen=True)
@@ -118,7 +81,7 @@ def _article_from_row(row: Sequence[Any]) -> Article:
     return Article.from_dict(data)
 
 
-class Store:
+class Store(AnalysisTables):
     """A wirecheck database. Use :func:`open_store`; close it (or use ``with``) when done."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, location: str) -> None:
@@ -243,63 +206,6 @@ class Store:
             con.execute("ROLLBACK")
             raise StoreError(f"could not write a batch to {self.location}: {exc}") from exc
 
-    def _write_analysis(
-        self, articles: Sequence[Article], version: int, actors: Sequence[ActorRow]
-    ) -> None:
-        ids = [a.id for a in articles]
-        for table in ("mentions", "date_mentions"):
-            self._con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids])
-        self._bulk(
-            "mentions",
-            MENTION_COLUMNS,
-            [(a.id, i, *_mention_values(m)) for a in articles for i, m in enumerate(a.mentions)],
-            "",
-        )
-        self._bulk(
-            "date_mentions",
-            DATE_COLUMNS,
-            [(a.id, i, *_date_values(d)) for a in articles for i, d in enumerate(a.dates)],
-            "",
-        )
-        places = {
-            m.id: (m.id, m.text, m.country, m.admin1, m.lat, m.lon)
-            for a in articles
-            for m in a.mentions
-            if m.type == "place" and m.id
-        }
-        self._bulk(
-            "places",
-            ("id", "name", "country", "admin1", "lat", "lon"),
-            sorted(places.values()),
-            "ON CONFLICT (id) DO NOTHING",
-        )
-        self._bulk(
-            "actors",
-            ("id", "type", "name", "country"),
-            [(r.id, r.type, r.name, r.country) for r in actors],
-            "ON CONFLICT (id) DO NOTHING",
-        )
-        self._con.execute(
-            "UPDATE articles SET analysis_version = ? WHERE id IN (SELECT unnest(?))",
-            [version, ids],
-        )
-
-    def _bulk(
-        self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], conflict: str
-    ) -> None:
-        if not rows:
-            return
-        staged = pa.Table.from_pylist([dict(zip(columns, row, strict=True)) for row in rows])
-        self._con.register("wirecheck_staged", staged)
-        try:
-            names = ", ".join(columns)
-            self._con.execute(
-                f"INSERT INTO {table} ({names}) SELECT {names} FROM wirecheck_staged {conflict}"
-            )
-        finally:
-            self._con.unregister("wirecheck_staged")
-
-    # -- reading --------------------------------------------------------------------------------
     def known_ids(self, ids: Sequence[str], *, analysis_version: int | None = None) -> set[str]:
         """The ids already stored (and, with ``analysis_version``, analysed by it or later)."""
         if not ids:
@@ -358,50 +264,6 @@ class Store:
         if len(rows) > 1:
             raise UsageError(f"id prefix {article_id!r} is ambiguous; give more characters")
         return self._with_analysis([_article_from_row(rows[0])])[0]
-
-    def _with_analysis(self, articles: list[Article]) -> list[Article]:
-        ids = [a.id for a in articles]
-        mentions: dict[str, list[Mention]] = {}
-        for row in self._con.execute(
-            f"SELECT article_id, {', '.join(MENTION_COLUMNS[2:])} FROM mentions "
-            "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, idx",
-            [ids],
-        ).fetchall():
-            mentions.setdefault(row[0], []).append(Mention(*row[1:]))
-        dates: dict[str, list[DateMention]] = {}
-        for row in self._con.execute(
-            f"SELECT article_id, {', '.join(DATE_COLUMNS[2:])} FROM date_mentions "
-            "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, idx",
-            [ids],
-        ).fetchall():
-            dates.setdefault(row[0], []).append(DateMention(*row[1:]))
-        return [
-            replace(a, mentions=tuple(mentions.get(a.id, ())), dates=tuple(dates.get(a.id, ())))
-            for a in articles
-        ]
-
-    def actor_counts(
-        self, *, type: str | None = None, limit: int | None = None
-    ) -> list[ActorCount]:
-        """Actors mentioned across the corpus, most mentioned first."""
-        sql = (
-            "SELECT m.actor_id, coalesce(a.type, min(m.type)), coalesce(a.name, min(m.text)), "
-            "coalesce(a.country, min(m.country)), count(*), count(DISTINCT m.article_id), "
-            "string_agg(DISTINCT m.code, ',' ORDER BY m.code) "
-            "FROM mentions m LEFT JOIN actors a ON a.id = m.actor_id "
-            "WHERE m.actor_id IS NOT NULL AND m.type <> 'place'"
-        )
-        params: list[Any] = []
-        if type:
-            sql += " AND m.type = ?"
-            params.append(type)
-        sql += " GROUP BY m.actor_id, a.type, a.name, a.country ORDER BY count(*) DESC, m.actor_id"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        return [
-            ActorCount(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), tuple((r[6] or "").split(",")))
-            for r in self._con.execute(sql, params).fetchall()
-        ]
 
     def sightings_of(self, article_id: str) -> list[str]:
         rows = self._con.execute(

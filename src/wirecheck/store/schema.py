@@ -113,6 +113,39 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE INDEX mentions_actor ON mentions (actor_id)",
         ],
     ),
+    (
+        3,
+        "events coded in PLOVER and CAMEO",
+        [
+            """CREATE TABLE events (
+                article_id VARCHAR NOT NULL,
+                idx INTEGER NOT NULL,
+                sentence INTEGER NOT NULL,
+                sentence_text VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                target VARCHAR NOT NULL,
+                plover VARCHAR NOT NULL,
+                mode VARCHAR,
+                cameo VARCHAR NOT NULL,
+                goldstein DOUBLE NOT NULL,
+                quad_class INTEGER NOT NULL,
+                trigger VARCHAR NOT NULL,
+                trigger_start INTEGER NOT NULL,
+                trigger_end INTEGER NOT NULL,
+                source_text VARCHAR,
+                target_text VARCHAR,
+                place VARCHAR,
+                date VARCHAR,
+                date_precision VARCHAR,
+                negated BOOLEAN NOT NULL,
+                modality VARCHAR NOT NULL,
+                attributed_to VARCHAR,
+                confidence DOUBLE NOT NULL,
+                PRIMARY KEY (article_id, idx)
+            )""",
+            "CREATE INDEX events_plover ON events (plover)",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
