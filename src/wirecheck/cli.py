@@ -19,6 +19,7 @@ from rich.table import Table
 
 from wirecheck import pipeline
 from wirecheck.errors import SettingsError, UsageError, WirecheckError
+from wirecheck.report import exports
 from wirecheck.settings import Settings, load_settings
 from wirecheck.store import Store, open_store
 
@@ -40,6 +41,8 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     parquet = "parquet"
+    gdelt = "gdelt"
+    plover = "plover"
 
 
 class _State:
@@ -259,6 +262,17 @@ def show(
                 highlight=False,
                 markup=False,
             )
+    if article.events:
+        out.print("\n[bold]events:[/bold]")
+        for e in article.events:
+            what = e.plover + (" (negated)" if e.negated else "")
+            said = f", per {e.attributed_to}" if e.attributed_to else ""
+            out.print(
+                f"  [{e.sentence}] {', '.join(e.source) or '?'} {what} {', '.join(e.target) or '-'}"
+                f"  CAMEO {e.cameo} ({e.goldstein:+.1f}), {e.modality}{said}: “{e.trigger}”",
+                highlight=False,
+                markup=False,
+            )
     for notice in article.notices:
         out.print(f"[yellow]notice ({notice.kind}):[/yellow] {notice.text}", highlight=False)
     if article.removed:
@@ -302,6 +316,53 @@ def actors(
 
 
 @app.command()
+def events(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    actor: Annotated[
+        str | None, typer.Option(help="Actor code or its prefix on either side (RUS, LTUMIL).")
+    ] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="PLOVER event type.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
+    quad_class: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=4,
+            help="1 verbal coop., 2 material coop., 3 verbal conflict, 4 material conflict.",
+        ),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many.")] = None,
+) -> None:
+    """List coded events: who did what to whom, where and when."""
+    _, store = _open(db, read_only=True)
+    with store:
+        rows = store.events(
+            actor=actor, plover=type_, since=since, until=until, quad_class=quad_class, limit=limit
+        )
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
+        return
+    table = Table("date", "source", "event", "cameo", "target", "modality", "trigger", "article")
+    for row in rows:
+        e = row.event
+        kind = e.plover + (f"/{e.mode}" if e.mode else "") + (" (negated)" if e.negated else "")
+        table.add_row(
+            e.date or (row.published or "")[:10],
+            ", ".join(e.source),
+            kind,
+            e.cameo,
+            ", ".join(e.target),
+            e.modality,
+            e.trigger,
+            row.article_id[:12],
+        )
+    out.print(table)
+
+
+@app.command()
 def failures(
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -327,9 +388,16 @@ def export(
     out_path: Annotated[Path, typer.Option("--out", help="File to write.")],
     db: DbOption = None,
 ) -> None:
-    """Export every article as JSONL, CSV or Parquet."""
+    """Export every article (JSONL, CSV, Parquet) or every event (gdelt: GDELT 2.0-style TSV;
+    plover: PLOVER JSON lines)."""
     _, store = _open(db, read_only=True)
     with store:
+        if fmt in (ExportFormat.gdelt, ExportFormat.plover):
+            writer = exports.write_gdelt if fmt is ExportFormat.gdelt else exports.write_plover
+            with out_path.open("w", encoding="utf-8") as fh:
+                count = writer(store.events(), store.places(), fh)
+            err.print(f"exported {count} event rows to {out_path}")
+            return
         if fmt is ExportFormat.jsonl:
             count = 0
             with out_path.open("w", encoding="utf-8") as fh:

@@ -18,7 +18,7 @@ import duckdb
 
 from wirecheck.errors import NotFound, SchemaTooNew, StoreError, StoreLocked, UsageError
 from wirecheck.models import Article, DedupAssignment, Failure
-from wirecheck.store.analysis import ActorCount, ActorRow, AnalysisTables, EventRow
+from wirecheck.store.analysis import ActorCount, ActorRow, AnalysisTables, EventRow, PlaceRow
 from wirecheck.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "ActorRow",
     "EventRow",
     "FailureRow",
+    "PlaceRow",
     "Store",
     "open_store",
 ]

@@ -106,6 +106,16 @@ class EventRow:
         }
 
 
+@dataclass(frozen=True)
+class PlaceRow:
+    id: str
+    name: str
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+
+
 class AnalysisTables:
     """Reading and writing the analyze stage's tables, and the bulk insert every table uses
     (the base of Store)."""
@@ -275,3 +285,10 @@ class AnalysisTables:
             ActorCount(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), tuple((r[6] or "").split(",")))
             for r in self._con.execute(sql, params).fetchall()
         ]
+
+    def places(self) -> dict[str, PlaceRow]:
+        """Every place mentioned in the corpus, by id."""
+        rows = self._con.execute(
+            "SELECT id, name, country, admin1, lat, lon FROM places ORDER BY id"
+        ).fetchall()
+        return {r[0]: PlaceRow(*r) for r in rows}

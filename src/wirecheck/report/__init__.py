@@ -1,0 +1,1 @@
+"""Reports and exports. Reads through the store only."""
