@@ -1,4 +1,4 @@
-"""The analyze stage: who (actors), where (places) and when (dates) in each article.
+"""The analyze stage: who (actors), where (places), when (dates) and what happened (events).
 
 Heavy state — the spaCy pipeline, the actor phrase matchers, the gazetteer — is built once per
 process as :class:`AnalyzeResources` and passed to :func:`analyze_article` for every document.
@@ -14,7 +14,10 @@ from typing import Any
 
 from wirecheck.analyze.actordata import ActorTable, load_actors
 from wirecheck.analyze.actors import ActorResolver
+from wirecheck.analyze.cameo import load_cameo
 from wirecheck.analyze.dates import find_dates
+from wirecheck.analyze.events import EventExtractor
+from wirecheck.analyze.eventtype import EventTypeModel
 from wirecheck.analyze.nlp import load_nlp
 from wirecheck.analyze.places import Gazetteer, find_places
 from wirecheck.models import Article, Mention
@@ -32,7 +35,7 @@ __all__ = [
 
 # Bumped whenever the stage's output changes meaning, so stored articles analysed by an older
 # version are analysed again on the next run.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class AnalyzeResources:
     actors: ActorTable
     resolver: ActorResolver
     gazetteer: Gazetteer
+    events: EventExtractor
 
 
 def actor_files(settings: AnalyzeSettings) -> list[Path]:
@@ -56,7 +60,10 @@ def load_resources(settings: AnalyzeSettings) -> AnalyzeResources:
     if "senter" in nlp.component_names:
         nlp.enable_pipe("senter")
     table = load_actors(actor_files(settings))
-    return AnalyzeResources(nlp, table, ActorResolver(table, nlp), Gazetteer())
+    # The extractor runs the parser on candidate sentences only (see events.py).
+    parser_nlp = load_nlp(disable=("lemmatizer",))
+    events = EventExtractor(parser_nlp, EventTypeModel.load(), load_cameo())
+    return AnalyzeResources(nlp, table, ActorResolver(table, nlp), Gazetteer(), events)
 
 
 def _anchor(article: Article) -> tuple[dt.datetime, str]:
@@ -105,4 +112,5 @@ def analyze_article(article: Article, resources: AnalyzeResources, *, max_chars:
         one_reading(actors, places), key=lambda m: (m.start, m.end, m.type)
     )
     dates = find_dates(doc, anchor=anchor, anchor_source=anchor_source)
-    return replace(article, mentions=tuple(mentions), dates=tuple(dates))
+    events = resources.events.extract(doc, mentions=mentions, dates=dates, published=published)
+    return replace(article, mentions=tuple(mentions), dates=tuple(dates), events=tuple(events))

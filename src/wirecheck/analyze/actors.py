@@ -484,11 +484,13 @@ def _unknown_people_coreference(mentions: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in mentions:
         if m.type == "person" and m.id is None and m.code is not None:
-            words = m.text.split()
-            titled[words[-1].lower()] = m
+            name = m.text.split()
+            if name:
+                titled[name[-1].lower()] = m
             out.append(m)
             continue
-        key = m.text.removesuffix("’s").removesuffix("'s").split()[-1].lower() if m.text else ""
+        words = m.text.removesuffix("’s").removesuffix("'s").split()
+        key = words[-1].lower() if words else ""
         source = titled.get(key) if m.id is None and m.code is None else None
         if source is None:
             out.append(m)

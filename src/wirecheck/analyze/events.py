@@ -1,0 +1,625 @@
+"""Event coding: who did what to whom, where and when, coded in PLOVER and CAMEO.
+
+For each sentence that can carry an event (two actor mentions, or one actor and a trigger word)
+the extractor:
+
+1. finds triggers with the curated dictionary ``data/triggers.yaml`` (a CAMEO code each);
+2. parses the sentence (only these sentences: the parser is the slowest spaCy component);
+3. for each trigger, reads source, target, negation, modality and attribution off the parse;
+4. asks the sentence-level event-type classifier (:mod:`wirecheck.analyze.eventtype`) for the
+   sentence's PLOVER category: it ranks the trigger events and, when no trigger carries the
+   category it is confident about, adds an event of that category at the main verb;
+5. codes each event from the CAMEO table (:mod:`wirecheck.analyze.cameo`): Goldstein value, quad
+   class, PLOVER type and mode, always consistent with the CAMEO code.
+
+Statements ("said") are not events (PLOVER has no statement category); they attribute the events
+under them: "Arnor said Gondor attacked the post" is an ASSAULT by Gondor, ``attributed_to`` Arnor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from itertools import permutations
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from wirecheck.analyze._eventrules import (
+    ACTOR_ENTS,
+    OBJ_PREPS,
+    SUBJ,
+    TriggerDictionary,
+    TriggerMatch,
+    child,
+    conjuncts,
+    core_span,
+    governors,
+    is_verb,
+    prep_object,
+    select,
+    words_of,
+)
+from wirecheck.analyze.cameo import CameoCode, CameoTable
+from wirecheck.analyze.eventtype import EventTypeModel, EventTypePrediction
+from wirecheck.models import DateMention, Event, Mention
+
+__all__ = ["EventExtractor"]
+
+ACTOR_TYPES = {"country", "organisation", "person", "group"}
+#: Types the gold sets code in both directions when the actors act together with no target.
+RECIPROCAL = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT"}
+#: A classifier label at least this confident adds an event when no trigger carries it; below
+#: it, triggers decide. Tuned on out-of-fold classifier scores of the PLV train split.
+ADD_THRESHOLD = 0.5
+#: Same, but the classifier's event replaces the main trigger's type.
+OVERRIDE_THRESHOLD = 0.75
+_MODALS = {"will": "planned", "'ll": "planned", "shall": "planned", "wo": "planned"}
+_HYPO_MODALS = {"could", "might", "may", "would", "should", "must", "can", "ca"}
+
+
+@dataclass
+class _Arg:
+    """One side of an event: actor codes and the text of the noun phrase."""
+
+    codes: list[str]
+    text: str | None
+    parts: list[tuple[tuple[str, ...], str]]  # (codes, text) per conjunct: reciprocal events
+    named: bool = False  # codes come from actor mentions, not generic nouns ("police")
+
+
+@dataclass
+class _Draft:
+    code: CameoCode
+    head: Token
+    tokens: tuple[int, ...]
+    source: _Arg
+    target: _Arg
+    negated: bool = False
+    modality: str = "reported"
+    attributed_to: str | None = None
+    depth: int = 0
+    confidence: float = 0.5
+    governor: _Draft | None = None
+    target_i: int = -1
+
+
+class EventExtractor:
+    """Build once per process (spaCy pipeline, event-type model, CAMEO table); safe to reuse."""
+
+    def __init__(self, nlp: Language, model: EventTypeModel | None, codes: CameoTable) -> None:
+        self.nlp = nlp
+        self.model = model
+        self.codes = codes
+        self.triggers = TriggerDictionary.load(codes)
+
+    # ------------------------------------------------------------------ selection
+
+    def _actor_count(self, sent: Span, mentions: Sequence[Mention]) -> int:
+        n = sum(
+            1
+            for m in mentions
+            if m.type in ACTOR_TYPES and sent.start_char <= m.start < sent.end_char
+        )
+        taken = {m.start for m in mentions}
+        n += sum(
+            1
+            for e in sent.ents
+            if e.label_ in ACTOR_ENTS
+            and not any(m.start < e.end_char and e.start_char < m.end for m in mentions)
+        )
+        n += sum(
+            1
+            for t in sent
+            if t.lower_ in self.triggers.generic and t.tag_.startswith("NN") and t.idx not in taken
+        )
+        return n
+
+    def candidate_sentences(self, doc: Doc, mentions: Sequence[Mention]) -> list[int]:
+        """Indices of ``doc.sents`` that can carry an event: two actors, or one and a trigger."""
+        out = []
+        for i, sent in enumerate(doc.sents):
+            n = self._actor_count(sent, mentions)
+            if n >= 2 or (n == 1 and self.triggers.find(words_of(sent.as_doc()))):
+                out.append(i)
+        return out
+
+    # ------------------------------------------------------------------ parsing
+
+    def _parse(self, sents: Sequence[Span]) -> list[Doc]:
+        """Parse only these sentences. The reduced pipeline's tokens, tags and entities are kept
+        (Span.as_doc) and only tok2vec + parser run, batched; a pipeline without those components
+        is run whole on the sentence text."""
+        names = self.nlp.pipe_names
+        if "parser" in names and "tok2vec" in names:
+            docs = [s.as_doc() for s in sents]
+            for name in ("tok2vec", "parser"):
+                pipe: Any = self.nlp.get_pipe(name)
+                docs = list(pipe.pipe(docs))
+            return docs
+        return [self.nlp(s.text) for s in sents]
+
+    # ------------------------------------------------------------------ extraction
+
+    def extract(
+        self,
+        doc: Doc,
+        *,
+        mentions: Sequence[Mention],
+        dates: Sequence[DateMention],
+        published: dt.date | None,
+    ) -> list[Event]:
+        """Events of every candidate sentence of ``doc`` (from the reduced pipeline)."""
+        sents = list(doc.sents)
+        idx = self.candidate_sentences(doc, mentions)
+        if not idx:
+            return []
+        parsed = self._parse([sents[i] for i in idx])
+        preds: list[EventTypePrediction | None] = [None] * len(idx)
+        if self.model is not None:
+            preds = list(self.model.predict([sents[i].text for i in idx]))
+        out: list[Event] = []
+        for i, p, pred in zip(idx, parsed, preds, strict=True):
+            sent = sents[i]
+            ctx = _Sentence(self, sent, p, mentions)
+            drafts = ctx.drafts(pred)
+            for d in drafts:
+                out += self._events(d, ctx, i, dates, published, mentions)
+        return out
+
+    def _events(
+        self,
+        d: _Draft,
+        ctx: _Sentence,
+        index: int,
+        dates: Sequence[DateMention],
+        published: dt.date | None,
+        mentions: Sequence[Mention],
+    ) -> list[Event]:
+        sent = ctx.sent
+        p = ctx.parsed
+        base = sent.start_char
+        first, last = p[min(d.tokens)], p[max(d.tokens)]
+        t_start, t_end = base + first.idx, base + last.idx + len(last.text)
+        place = _place(sent, mentions, index)
+        date, precision = _date(sent, dates, published, index, d)
+        event = Event(
+            sentence=index,
+            sentence_text=sent.text,
+            source=tuple(d.source.codes),
+            target=tuple(d.target.codes),
+            plover=d.code.plover,
+            mode=d.code.mode,
+            cameo=d.code.code,
+            goldstein=d.code.goldstein,
+            quad_class=d.code.quad_class,
+            trigger=ctx.doc_text[t_start:t_end],
+            trigger_start=t_start,
+            trigger_end=t_end,
+            source_text=d.source.text,
+            target_text=d.target.text,
+            place=place,
+            date=date,
+            date_precision=precision,
+            negated=d.negated,
+            modality=d.modality,
+            attributed_to=d.attributed_to,
+            confidence=round(d.confidence, 3),
+        )
+        # "A and B signed" with no target: both directions, as the gold sets code it.
+        parts = d.source.parts
+        if d.code.label in RECIPROCAL and len(d.target.parts) >= 2 and not d.source.codes:
+            parts = d.target.parts  # "talks between A and B": the pair is the object of "between"
+        elif not (d.code.label in RECIPROCAL and not d.target.codes and len(parts) >= 2):
+            return [event]
+        return [
+            replace(event, source=a, target=b, source_text=at, target_text=bt)
+            for (a, at), (b, bt) in permutations(parts[:4], 2)
+            if a != b
+        ]
+
+
+def _place(sent: Span, mentions: Sequence[Mention], index: int) -> str | None:
+    for m in mentions:
+        if m.type == "place" and m.id and sent.start_char <= m.start < sent.end_char:
+            return m.id
+    if index == 0:
+        for m in mentions:
+            if m.type == "place" and m.id and m.via == "dateline":
+                return m.id
+    return None
+
+
+def _date(
+    sent: Span,
+    dates: Sequence[DateMention],
+    published: dt.date | None,
+    index: int,
+    d: _Draft,
+) -> tuple[str | None, str | None]:
+    for m in dates:
+        if sent.start_char <= m.start < sent.end_char:
+            return m.value, m.precision
+    # The lead sentence of a news report tells the reported day's news; a past-tense, asserted
+    # event there is dated to the publication day. Anything else stays undated.
+    if (
+        published is not None
+        and index == 0
+        and d.modality == "reported"
+        and d.attributed_to is None
+        and d.head.tag_ in ("VBD", "VBN")
+    ):
+        return published.isoformat(), "day"
+    return None, None
+
+
+class _Sentence:
+    """One parsed candidate sentence and the rules that read events off it."""
+
+    def __init__(self, ex: EventExtractor, sent: Span, parsed: Doc, mentions: Sequence[Mention]):
+        self.ex = ex
+        self._src_tok: Token | None = None
+        self.sent = sent
+        self.parsed = parsed
+        self.doc_text = sent.doc.text
+        base = sent.start_char
+        self.mention_of: dict[int, Mention] = {}
+        for m in mentions:
+            if m.type not in ACTOR_TYPES or not (sent.start_char <= m.start < sent.end_char):
+                continue
+            for t in parsed:
+                a = base + t.idx
+                if a < m.end and m.start < a + len(t.text):
+                    self.mention_of[t.i] = m
+
+    # -------------------------------------------------------------- arguments
+
+    def _codes(self, start: int, end: int) -> list[str]:
+        codes: list[str] = []
+        for i in range(start, end):
+            m = self.mention_of.get(i)
+            if m is not None and m.code and m.code not in codes:
+                codes.append(m.code)
+        if not codes:
+            for i in range(start, end):
+                g = self.ex.triggers.generic.get(self.parsed[i].lower_)
+                if g and self.parsed[i].tag_.startswith("NN"):
+                    codes.append(g)
+                    break
+        return codes
+
+    def arg(self, t: Token | None) -> _Arg:
+        if t is None:
+            return _Arg([], None, [])
+        if t.lower_ in ("who", "which", "that") and t.head.dep_ == "relcl":
+            t = t.head.head
+        start, end = core_span(t)
+        parts = []
+        for c in conjuncts(t):
+            s, e = core_span(c) if c.i != t.i else (c.left_edge.i, c.i + 1)
+            codes = self._codes(max(s, start), min(e, end) if c.i == t.i else e)
+            if codes:
+                parts.append((tuple(codes), self.parsed[s:e].text))
+        text = self.parsed[start:end].text
+        codes = self._codes(start, end)
+        named = any(i in self.mention_of for i in range(start, end))
+        if not named:
+            # "four navies, from Arnor and Gondor": the actors are in a modifier of the head.
+            inner = [x.i for x in t.subtree if not any(a.dep_ in _CLAUSES for a in _path(x, t))]
+            more = self._codes(min(inner), max(inner) + 1) if inner else []
+            if any(i in self.mention_of for i in inner):
+                codes, named = [c for c in more if c not in self.ex.triggers.generic.values()], True
+        return _Arg(codes, text, parts, named)
+
+    def resolve_pronoun(self, t: Token | None) -> Token | None:
+        """ "Arnor denied that it attacked": a pronoun subject is the subject of a clause above."""
+        if t is None or t.tag_ != "PRP" or t.lower_ not in ("it", "they", "he", "she", "we"):
+            return t
+        for g, _ in governors(t.head):
+            s = child(g, *SUBJ)
+            if s is not None and s.tag_ != "PRP":
+                return s
+        return t
+
+    def _subject(self, h: Token) -> tuple[Token | None, Token | None]:
+        """(source, passive target) tokens of verb ``h``, inherited through control verbs."""
+        subj = child(h, *SUBJ)
+        passive = child(h, "nsubjpass")
+        if passive is not None:
+            return prep_object(h, ("by",)), passive
+        if subj is not None:
+            return subj, None
+        if h.dep_ in ("xcomp", "conj", "advcl") and h.head.i != h.i:
+            g = h.head
+            if h.dep_ == "xcomp":
+                obj = child(g, "dobj")
+                if obj is not None and g.lower_ not in ("plan", "plans", "planned"):
+                    return obj, None
+            return self._subject(g)[0], None
+        if h.dep_ == "relcl":
+            return h.head, None
+        if h.dep_ == "pcomp" and h.head.lower_ in ("of", "for"):
+            # "accused Japan of massing troops": the accused is the one who acts.
+            owner = h.head.head
+            if is_verb(owner):
+                return child(owner, "dobj"), None
+            return owner, None
+        if h.dep_ in ("acl",):
+            return None, h.head
+        return None, None
+
+    def _object(self, h: Token) -> Token | None:
+        obj = child(h, "dobj", "dative")
+        if obj is not None:
+            if not self._has_actor(obj):
+                inner = prep_object(obj, (*OBJ_PREPS, "of"))
+                if inner is not None and self._has_actor(inner):
+                    return inner
+                alt = prep_object(h, OBJ_PREPS)
+                if alt is not None and self._has_actor(alt):
+                    return alt
+            return obj
+        return prep_object(h, OBJ_PREPS)
+
+    def _has_actor(self, t: Token) -> bool:
+        s, e = core_span(t)
+        return bool(self._codes(s, e)) or any(x.ent_type_ in ACTOR_ENTS for x in self.parsed[s:e])
+
+    def _fallback_target(self, d: _Draft) -> None:
+        """No actor among the target's words: the gold sets code the nearest other actor
+        named in the sentence (after the trigger first), not the thing acted on."""
+        if d.target.codes or (d.target.text and self._has_actor(self.parsed[d.target_i])):
+            return
+        src = set(range(*core_span(self._src_tok))) if self._src_tok is not None else set()
+        cands = [
+            t
+            for t in self.parsed
+            if (t.i in self.mention_of or t.ent_type_ in ACTOR_ENTS)
+            and t.i not in src
+            and t.i not in d.tokens
+            and t.dep_ not in ("compound", "amod", "poss")
+        ]
+        if not cands:
+            return
+        after = [t for t in cands if t.i > d.head.i]
+        d.target = self.arg((after or cands)[0])
+
+    def _nominal(self, h: Token, label: str) -> tuple[Token | None, Token | None]:
+        src = child(h, "poss") or prep_object(h, ("by",))
+        if src is None:
+            for c in h.children:
+                if c.dep_ in ("compound", "amod", "nmod") and c.i in self.mention_of:
+                    src = c
+                    break
+                if c.dep_ == "acl" and src is None:
+                    src = prep_object(c, ("by",))  # "the manoeuvres held by Russia"
+        tgt = prep_object(h, ("against", "on", "with", "toward", "towards", "into", "between"))
+        of = prep_object(h, ("of",))
+        if of is not None and self._has_actor(of):
+            # "a massing of Russian tanks" (the of-phrase acts) / "the expulsion of two diplomats".
+            if label in ("MOBILIZE", "YIELD", "PROTEST", "ASSAULT") and src is None:
+                src = of
+            elif tgt is None:
+                tgt = of
+        if src is None and h.dep_ in ("dobj", "pobj") and is_verb(h.head):
+            src = self._subject(h.head)[0]
+            if tgt is None:
+                tgt = prep_object(h.head, ("with", "against"))
+        return src, tgt
+
+    # -------------------------------------------------------------- modality
+
+    def _modality(self, d: _Draft) -> None:
+        h = d.head
+        cue = self.ex.triggers.cue
+        d.negated = any(c.dep_ == "neg" for c in h.children) or any(
+            c.lower_ == "no" and c.dep_ == "det" for c in h.children
+        )
+        for c in h.children:
+            if c.dep_ == "aux" and c.tag_ == "MD":
+                d.modality = _MODALS.get(c.lower_, "hypothetical")
+            if c.dep_ == "amod" and c.lower_ in ("planned", "proposed", "upcoming", "possible"):
+                d.modality = "planned" if c.lower_ != "possible" else "hypothetical"
+            if c.dep_ == "mark" and c.lower_ in ("if", "unless"):
+                d.modality = "hypothetical"
+        speaker: Token | None = None
+        for g, dep in governors(h):
+            if dep not in ("xcomp", "ccomp", "advcl", "conj", "dobj", "pobj", "prep", "pcomp"):
+                break
+            w = g.lower_
+            if dep == "ccomp" and cue("speech", w) and speaker is None:
+                speaker = child(g, *SUBJ)
+                if d.modality == "hypothetical" and any(c.lower_ == "would" for c in h.children):
+                    d.modality = "planned"
+            if d.modality != "reported":
+                continue
+            if cue("denial", w) and dep == "ccomp":
+                d.modality, speaker = "denied", child(g, *SUBJ)
+            elif cue("threat", w) and dep in ("xcomp", "ccomp"):
+                d.modality, speaker = "threatened", speaker or child(g, *SUBJ)
+            elif cue("planned", w) and dep == "xcomp":
+                d.modality = "planned"
+            elif cue("hypothetical", w) and dep in ("xcomp", "ccomp", "advcl"):
+                d.modality = "hypothetical"
+            elif w in ("refused", "refuses", "refuse", "failed", "fails", "declined"):
+                d.negated = True
+            if dep in ("xcomp", "ccomp") and any(
+                c.dep_ == "mark" and c.lower_ == "if" for c in g.children
+            ):
+                d.modality = "hypothetical"
+        for t in self.parsed:
+            if t.lower_ == "according" and t.head.i in (h.i, h.head.i, _root(h).i):
+                obj = prep_object(t, ("to",)) or child(child(t, "prep") or t, "pobj")
+                speaker = speaker or obj
+        if speaker is not None:
+            a = self.arg(self.resolve_pronoun(speaker))
+            d.attributed_to = a.codes[0] if a.codes and a.named else a.text
+
+    # -------------------------------------------------------------- drafts
+
+    def _draft(self, code: CameoCode, head: Token, tokens: tuple[int, ...]) -> _Draft:
+        if is_verb(head):
+            src, passive_tgt = self._subject(head)
+            tgt = passive_tgt or self._object(head)
+        else:
+            src, tgt = self._nominal(head, code.label)
+        src = self.resolve_pronoun(src)
+        d = _Draft(code, head, tokens, self.arg(src), self.arg(tgt))
+        d.target_i = tgt.i if tgt is not None else -1
+        self._src_tok = src
+        if is_verb(head) and (tgt is None or not d.target.codes):
+            self._fallback_target(d)
+        # A unilateral exercise is a show of force, not military cooperation (triggers.yaml).
+        if (
+            code.code == "062"
+            and len(d.source.codes) <= 1
+            and not d.target.codes
+            and not any(t.lower_ in ("joint", "jointly", "together") for t in self.parsed)
+        ):
+            d.code = self.ex.codes.get("150")
+        d.depth = sum(1 for _ in governors(head))
+        self._modality(d)
+        return d
+
+    def drafts(self, pred: EventTypePrediction | None) -> list[_Draft]:
+        words = words_of(self.parsed)
+        matches: list[TriggerMatch] = select(self.ex.triggers.find(words))
+        drafts = [
+            self._draft(self.ex.codes.get(m.code), self.parsed[m.head], m.tokens) for m in matches
+        ]
+        drafts = [d for d in drafts if d.source.codes or d.target.codes or d.source.text]
+        scores = pred.scores if pred is not None else {}
+        for d in drafts:
+            self._govern(d, drafts)
+            agree = scores.get(d.code.label, 0.5)
+            d.confidence = 0.45 + 0.5 * agree - 0.1 * min(d.depth, 3)
+            if d.governor is not None:
+                d.confidence *= 0.6
+        if pred is not None and pred.score >= ADD_THRESHOLD:
+            self._classifier_event(pred, drafts)
+        for d in drafts:
+            d.confidence = min(1.0, max(0.05, d.confidence))
+        return sorted(drafts, key=lambda d: d.head.i)
+
+    def _govern(self, d: _Draft, drafts: Sequence[_Draft]) -> None:
+        """An event under another trigger ("threatened to attack", "urged cooperation") takes
+        its modality (and missing actors) from it; the governor's code is refined by it."""
+        above = {g.i for g, _ in governors(d.head)}
+        govs = [g for g in drafts if g.head.i in above]
+        if not govs:
+            return
+        g = max(govs, key=lambda x: x.depth)
+        d.governor = g
+        label = g.code.label
+        if d.modality == "reported":
+            d.modality = {"THREATEN": "threatened", "REQUEST": "hypothetical"}.get(
+                label, "planned" if label == "AGREE" else d.modality
+            )
+        if label == "REJECT":
+            d.negated = True
+        if label in ("ACCUSE", "THREATEN", "REQUEST") and d.attributed_to is None:
+            d.attributed_to = g.source.codes[0] if g.source.codes else g.source.text
+        if not d.source.codes and not d.source.text:
+            d.source = g.source
+        if not g.target.codes and d.target.codes:
+            g.target = d.target
+        refined = _REFINE.get((g.code.code, d.code.label))
+        if refined is not None:
+            g.code = self.ex.codes.get(refined)
+
+    def _classifier_event(self, pred: EventTypePrediction, drafts: list[_Draft]) -> None:
+        """The classifier's category where no trigger carries it: retype the main trigger when
+        the classifier is sure, else add an event at the main verb."""
+        have = [d for d in drafts if d.code.label == pred.label]
+        for d in have:
+            d.confidence += 0.1
+        if have:
+            return
+        root = _root(self.parsed[0])
+        top = min(drafts, key=lambda d: d.depth, default=None)
+        code = self.ex.codes.default(pred.label)
+        if top is not None and top.head.i == root.i:
+            if pred.score >= OVERRIDE_THRESHOLD and not top.negated:
+                top.code = code
+                top.confidence = pred.score
+            return
+        if not drafts and not (
+            self.mention_of or any(t.ent_type_ in ACTOR_ENTS for t in self.parsed)
+        ):
+            return
+        head = root
+        speaker = None
+        if root.lower_ in _REPORTING_FORMS:
+            # "X said (that) Y did Z": the event is Z, the report is X's; plain "said" is none.
+            clause = next((c for c in root.children if c.dep_ in ("ccomp", "xcomp")), None)
+            if clause is None:
+                return
+            head = clause
+            speaker = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        d = self._draft(code, head, (head.i,))
+        if speaker is not None and d.attributed_to is None:
+            attribution = self.arg(speaker)
+            d.attributed_to = (
+                attribution.codes[0] if attribution.codes else attribution.text
+            ) or None
+        d.confidence = 0.9 * pred.score
+        if d.source.codes or d.target.codes or d.source.text:
+            drafts.append(d)
+
+
+#: Reporting verbs: a sentence whose main verb is one of these reports an event, it is not one.
+_REPORTING_FORMS = frozenset(
+    [
+        "say",
+        "says",
+        "said",
+        "saying",
+        "tell",
+        "tells",
+        "told",
+        "telling",
+        "add",
+        "adds",
+        "added",
+        "state",
+        "states",
+        "stated",
+    ]
+)
+
+#: (governing code, governed category) -> a more specific governing code.
+_REFINE = {
+    ("130", "ASSAULT"): "138",
+    ("130", "COERCE"): "1312",
+    ("130", "SANCTION"): "1313",
+    ("112", "ASSAULT"): "1123",
+    ("112", "MOBILIZE"): "1123",
+    ("020", "CONSULT"): "026",
+    ("020", "COOPERATE"): "021",
+    ("020", "AID"): "023",
+    ("100", "CONSULT"): "106",
+}
+
+
+_CLAUSES = {"relcl", "acl", "advcl", "ccomp", "appos"}
+
+
+def _path(x: Token, top: Token) -> list[Token]:
+    out = []
+    while x.i != top.i and x.head.i != x.i:
+        out.append(x)
+        x = x.head
+    return out
+
+
+def _root(t: Token) -> Token:
+    while t.head.i != t.i:
+        t = t.head
+    return t
+
+
+def primary(events: Sequence[Event]) -> Event | None:
+    """The most confident event (the one a one-label-per-sentence gold set would code)."""
+    return max(events, key=lambda e: e.confidence, default=None)
