@@ -102,3 +102,17 @@ def test_exact_copies_are_one_article_seen_twice(demo_store: Store) -> None:
         "html/saved/vistula-courier-drone-page.html",
         "html/vistula-courier_2026-10-17_drone-incursion.html",
     ]
+
+
+def test_events_are_coded(demo: dict[str, Article]) -> None:
+    wire = demo[f"{FEED}:4"]  # the agency story of France expelling two Russian diplomats
+    expulsions = [e for e in wire.events if e.plover == "SANCTION"]
+    assert expulsions, [(e.plover, e.trigger) for e in wire.events]
+    first = expulsions[0]
+    assert first.source == ("FRA",) and "RUSGOV" in first.target
+    assert first.cameo.startswith("16") and first.quad_class == 4 and first.goldstein < 0
+    assert "expelled" in first.trigger and first.date == "2026-10-21"
+    recall = demo["html/continental-dispatch_2026-10-23_france-recalls-ambassador.html"]
+    assert any(e.plover == "SANCTION" and "recalled" in e.trigger for e in recall.events)
+    with_events = [loc for loc, a in demo.items() if a.events]
+    assert len(with_events) >= 20, sorted(set(demo) - set(with_events))
