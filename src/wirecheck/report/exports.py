@@ -29,11 +29,15 @@ def event_id(row: EventRow, index: int) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def _day(row: EventRow) -> str | None:
-    value = row.event.date or (row.published or "")[:10] or None
+def _full_day(value: str | None) -> str | None:
     if value and len(value) >= 10 and value[4] == "-" and value[7] == "-":
         return value[:10]
     return None
+
+
+def _day(row: EventRow) -> str | None:
+    """The event's own day, else the article's publication day (GDELT dates every event)."""
+    return _full_day(row.event.date) or _full_day(row.published)
 
 
 def _geo_type(place_id: str | None) -> int:
@@ -114,7 +118,7 @@ def plover_record(row: EventRow, index: int, places: Mapping[str, PlaceRow]) -> 
             if place
             else None
         ),
-        "text": e.sentence_text,
+        "text": e.sentence_text.strip(),
         "cameo": e.cameo,
         "goldstein": e.goldstein,
         "quad_class": e.quad_class,
