@@ -403,6 +403,7 @@ class _Article(_People):
         known = {d.id for _, d in drafts if d.id is not None and not d.cands}
         known |= {p for k in list(known) if (a := self.t.get(k)) and (p := a.parent)}
         out: list[Mention] = []
+        text: str = self.doc.text  # Doc.text is rebuilt from the tokens on every access
         for sent_no, d in drafts:
             if d.cands:
                 d = self._disambiguate(d, known)
@@ -412,7 +413,7 @@ class _Article(_People):
                 Mention(
                     start,
                     end,
-                    self.doc.text[start:end],
+                    text[start:end],
                     d.type,
                     d.id,
                     d.code,

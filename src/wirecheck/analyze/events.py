@@ -153,6 +153,7 @@ class EventExtractor:
     ) -> list[Event]:
         """Events of every candidate sentence of ``doc`` (from the reduced pipeline)."""
         sents = list(doc.sents)
+        text: str = doc.text  # Doc.text is rebuilt from the tokens on every access
         idx = self.candidate_sentences(doc, mentions)
         if not idx:
             return []
@@ -163,7 +164,7 @@ class EventExtractor:
         out: list[Event] = []
         for i, p, pred in zip(idx, parsed, preds, strict=True):
             sent = sents[i]
-            ctx = _Sentence(self, sent, p, mentions)
+            ctx = _Sentence(self, sent, p, mentions, text)
             drafts = ctx.drafts(pred)
             for d in drafts:
                 out += self._events(d, ctx, i, dates, published, mentions)
@@ -258,12 +259,19 @@ def _date(
 class _Sentence:
     """One parsed candidate sentence and the rules that read events off it."""
 
-    def __init__(self, ex: EventExtractor, sent: Span, parsed: Doc, mentions: Sequence[Mention]):
+    def __init__(
+        self,
+        ex: EventExtractor,
+        sent: Span,
+        parsed: Doc,
+        mentions: Sequence[Mention],
+        doc_text: str,
+    ) -> None:
         self.ex = ex
         self._src_tok: Token | None = None
         self.sent = sent
         self.parsed = parsed
-        self.doc_text = sent.doc.text
+        self.doc_text = doc_text
         base = sent.start_char
         self.mention_of: dict[int, Mention] = {}
         for m in mentions:

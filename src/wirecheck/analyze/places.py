@@ -358,6 +358,7 @@ _QUALIFIER_GAP = re.compile(r"^\s*(?:,|\(|,?\s*(?:in|near|outside)\s+(?:the\s+)?
 def _spans(doc: Any, dateline_span: tuple[int, int] | None) -> list[tuple[int, int, bool]]:
     """Character spans of place entities (split at commas), with a "region word follows" flag."""
     out: list[tuple[int, int, bool]] = []
+    text: str = doc.text  # Doc.text is rebuilt from the tokens on every access
     for ent in doc.ents:
         if ent.label_ not in PLACE_LABELS:
             continue
@@ -371,10 +372,10 @@ def _spans(doc: Any, dateline_span: tuple[int, int] | None) -> list[tuple[int, i
         region_word = nxt is not None and nxt.lower_ in REGION_WORDS
         if ent[-1].lower_ in REGION_WORDS and len(ent) > 1:
             region_word, end = True, ent[-2].idx + len(ent[-2].text)
-        for part in re.finditer(r"[^,]+", doc.text[start:end]):
+        for part in re.finditer(r"[^,]+", text[start:end]):
             s, e = start + part.start(), start + part.end()
-            s += len(doc.text[s:e]) - len(doc.text[s:e].lstrip())
-            e -= len(doc.text[s:e]) - len(doc.text[s:e].rstrip())
+            s += len(text[s:e]) - len(text[s:e].lstrip())
+            e -= len(text[s:e]) - len(text[s:e].rstrip())
             if e > s:
                 out.append((s, e, region_word and e == end))
     return out
