@@ -165,16 +165,11 @@ def analyze(
     _run(inputs, db, as_json, fetch, allow_private)
 
 
-@app.command()
-def ingest(
-    inputs: InputsArg,
-    db: DbOption = None,
-    as_json: JsonOption = False,
-    fetch: FetchOption = None,
-    allow_private: PrivateOption = None,
-) -> None:
-    """Ingest, clean and deduplicate INPUTS into the store."""
-    _run(inputs, db, as_json, fetch, allow_private)
+# Today the spine (ingest, clean, deduplicate, store) and the analysis run together; `ingest`
+# is kept as its own name so scripts written for the spine keep working as stages are added.
+app.command(
+    "ingest", help="Ingest, clean, deduplicate and analyze INPUTS into the store (as analyze)."
+)(analyze)
 
 
 @app.command()
