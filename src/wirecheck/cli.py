@@ -140,7 +140,8 @@ def _run(
 
 
 InputsArg = Annotated[
-    list[str], typer.Argument(help="Files, directories (recursive) or http(s) URLs.")
+    list[str],
+    typer.Argument(metavar="PATH_OR_URL", help="Files, directories (recursive) or URLs."),
 ]
 FetchOption = Annotated[
     bool | None, typer.Option("--fetch/--no-fetch", help="Fetch the links of feed items.")
