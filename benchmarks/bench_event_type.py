@@ -29,14 +29,12 @@ from pathlib import Path
 
 import numpy as np
 
+from wirecheck.analyze.eventtrain import cross_validate, load_cameo_descriptions, load_split
 from wirecheck.analyze.eventtype import (
     LABELS,
     EventTypeModel,
     Lexicon,
     _hashed_counts,
-    cross_validate,
-    load_cameo_descriptions,
-    load_split,
 )
 
 

@@ -39,14 +39,12 @@ from wirecheck.analyze.actordata import load_actors
 from wirecheck.analyze.actors import ActorResolver
 from wirecheck.analyze.cameo import load_cameo, plv_label
 from wirecheck.analyze.events import EventExtractor, primary
+from wirecheck.analyze.eventtrain import cross_validate, load_cameo_descriptions, load_split
 from wirecheck.analyze.eventtype import (
     LABELS,
     EventTypeModel,
     EventTypePrediction,
     _softmax,
-    cross_validate,
-    load_cameo_descriptions,
-    load_split,
 )
 from wirecheck.analyze.nlp import load_nlp
 from wirecheck.models import Mention

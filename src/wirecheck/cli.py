@@ -426,7 +426,8 @@ def train_events(
     ] = None,
 ) -> None:
     """Train the sentence-level event-type classifier on the train split only."""
-    from wirecheck.analyze.eventtype import DEFAULT_DIR, train
+    from wirecheck.analyze.eventtrain import train
+    from wirecheck.analyze.eventtype import DEFAULT_DIR
 
     if not data.exists():
         raise UsageError(f"no such data path: {data}")

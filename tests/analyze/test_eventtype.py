@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from wirecheck.analyze.eventtrain import train
 from wirecheck.analyze.eventtype import (
     DEFAULT_DIR,
     LABELS,
     EventTypeModel,
     EventTypePrediction,
     Lexicon,
-    train,
 )
 from wirecheck.errors import SettingsError
 
