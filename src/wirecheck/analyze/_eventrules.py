@@ -276,3 +276,19 @@ def governors(t: Token) -> Iterable[tuple[Token, str]]:
 
 def words_of(doc: Doc) -> list[str]:
     return [t.lower_.replace("’", "'") for t in doc]
+
+
+def path_to(x: Token, top: Token) -> list[Token]:
+    """The tokens from ``x`` up to (not including) ``top`` in the dependency tree."""
+    out = []
+    while x.i != top.i and x.head.i != x.i:
+        out.append(x)
+        x = x.head
+    return out
+
+
+def root_of(t: Token) -> Token:
+    """The root of the dependency tree ``t`` is in."""
+    while t.head.i != t.i:
+        t = t.head
+    return t

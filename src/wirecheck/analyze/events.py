@@ -38,7 +38,9 @@ from wirecheck.analyze._eventrules import (
     core_span,
     governors,
     is_verb,
+    path_to,
     prep_object,
+    root_of,
     select,
     words_of,
 )
@@ -315,7 +317,7 @@ class _Sentence:
         named = any(i in self.mention_of for i in range(start, end))
         if not named:
             # "four navies, from Arnor and Gondor": the actors are in a modifier of the head.
-            inner = [x.i for x in t.subtree if not any(a.dep_ in _CLAUSES for a in _path(x, t))]
+            inner = [x.i for x in t.subtree if not any(a.dep_ in _CLAUSES for a in path_to(x, t))]
             more = self._codes(min(inner), max(inner) + 1) if inner else []
             if any(i in self.mention_of for i in inner):
                 codes, named = [c for c in more if c not in self.ex.triggers.generic.values()], True
@@ -458,7 +460,7 @@ class _Sentence:
             ):
                 d.modality = "hypothetical"
         for t in self.parsed:
-            if t.lower_ == "according" and t.head.i in (h.i, h.head.i, _root(h).i):
+            if t.lower_ == "according" and t.head.i in (h.i, h.head.i, root_of(h).i):
                 obj = prep_object(t, ("to",)) or child(child(t, "prep") or t, "pobj")
                 speaker = speaker or obj
         if speaker is not None:
@@ -545,7 +547,7 @@ class _Sentence:
             d.confidence += 0.1
         if have:
             return
-        root = _root(self.parsed[0])
+        root = root_of(self.parsed[0])
         top = min(drafts, key=lambda d: d.depth, default=None)
         code = self.ex.codes.default(pred.label)
         if top is not None and top.head.i == root.i:
@@ -578,24 +580,10 @@ class _Sentence:
 
 
 #: Reporting verbs: a sentence whose main verb is one of these reports an event, it is not one.
-_REPORTING_FORMS = frozenset(
-    [
-        "say",
-        "says",
-        "said",
-        "saying",
-        "tell",
-        "tells",
-        "told",
-        "telling",
-        "add",
-        "adds",
-        "added",
-        "state",
-        "states",
-        "stated",
-    ]
-)
+_REPORTING_FORMS = frozenset((
+    "say", "says", "said", "saying", "tell", "tells", "told", "telling",
+    "add", "adds", "added", "state", "states", "stated",
+))  # fmt: skip
 
 #: (governing code, governed category) -> a more specific governing code.
 _REFINE = {
@@ -612,20 +600,6 @@ _REFINE = {
 
 
 _CLAUSES = {"relcl", "acl", "advcl", "ccomp", "appos"}
-
-
-def _path(x: Token, top: Token) -> list[Token]:
-    out = []
-    while x.i != top.i and x.head.i != x.i:
-        out.append(x)
-        x = x.head
-    return out
-
-
-def _root(t: Token) -> Token:
-    while t.head.i != t.i:
-        t = t.head
-    return t
 
 
 def primary(events: Sequence[Event]) -> Event | None:
