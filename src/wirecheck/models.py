@@ -137,6 +137,133 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A check-worthy factual assertion in one sentence of one article (analyze stage).
+
+    ``id`` is ``ARTICLE_ID:N`` (N = the claim's index in the article). ``start``/``end`` are
+    character offsets into ``Article.body``. ``kind`` says what makes it factual: event, number,
+    date, state. ``checkworthiness`` is the model's probability (0..1).
+
+    Attribution: ``attribution`` is one of named (a person or organisation), unnamed ("officials
+    said"), document ("according to a report"), none (the article's own voice);
+    ``attributed_to`` is the source's words, ``attributed_actor`` its actor code where resolved,
+    ``attributed_role`` the role ("defence minister"). ``quote`` is direct, paraphrase or none.
+    ``hedges`` are the hedging words found ("reportedly", "might"). ``actors`` are the actor codes
+    the claim names; ``events`` the indices into ``Article.events`` of events in its sentence.
+    """
+
+    id: str
+    sentence: int
+    start: int
+    end: int
+    text: str
+    kind: str
+    checkworthiness: float
+    attribution: str = "none"
+    attributed_to: str | None = None
+    attributed_actor: str | None = None
+    attributed_role: str | None = None
+    quote: str = "none"
+    hedges: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    events: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimLink:
+    """A match between two claims about the same thing, with the stance of ``other`` towards
+    ``claim``: supports, contradicts, discusses (unrelated matches are not kept). ``reasons`` are
+    the explicit checks that fired ("negation", "number mismatch: 3 vs 5", "denial verb: denied")."""
+
+    claim: str
+    other: str
+    stance: str
+    score: float
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimSupport:
+    """Corroboration of one claim across the corpus (verify stage).
+
+    ``supports``/``contradicts`` count matching claims in other articles; the ``independent_``
+    counts collapse reprints in one syndication group, copies of one agency's story and an outlet
+    repeating itself into one source each. ``first_source``/``first_seen`` say who reported it
+    first (site or agency, and when).
+    """
+
+    claim: str
+    supports: int
+    contradicts: int
+    independent_support: int
+    independent_contradict: int
+    first_source: str | None = None
+    first_seen: str | None = None
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One reason behind a credibility score: its measured ``value``, its ``contribution`` to the
+    score (log-odds from the shipped model), and the ``evidence`` (a sentence or span) behind it."""
+
+    name: str
+    value: float
+    contribution: float
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A credibility assessment of one article or one claim (``subject`` is its id).
+
+    ``score`` is 0..100; ``band`` one of: well supported, plausible, unverified, disputed,
+    likely false."""
+
+    subject: str
+    score: float
+    band: str
+    signals: tuple[Signal, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out["signals"] = [{**s, "evidence": list(s["evidence"])} for s in out["signals"]]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Assessment:
+        return cls(
+            subject=data["subject"],
+            score=float(data["score"]),
+            band=data["band"],
+            signals=tuple(
+                Signal(**{**s, "evidence": tuple(s.get("evidence") or ())})
+                for s in data.get("signals") or ()
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles about the same happening, across sources (verify stage).
+
+    ``id`` is ``s`` + the smallest member article id, so it is stable however the corpus arrived.
+    ``independent_sources`` counts the members' independent sources (see :class:`ClaimSupport`).
+    """
+
+    id: str
+    label: str
+    first_seen: str | None
+    last_seen: str | None
+    articles: tuple[str, ...]
+    independent_sources: int
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out["articles"] = list(self.articles)
+        return out
+
+
+@dataclass(frozen=True)
 class Article:
     """A cleaned article. Later stages add mentions, events, claims and credibility."""
 
@@ -164,6 +291,7 @@ class Article:
     mentions: tuple[Mention, ...] = ()
     dates: tuple[DateMention, ...] = ()
     events: tuple[Event, ...] = ()
+    claims: tuple[Claim, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the record `wirecheck articles --json` prints."""
@@ -177,6 +305,10 @@ class Article:
         out["dates"] = [dict(d) for d in out["dates"]]
         out["events"] = [
             {**e, "source": list(e["source"]), "target": list(e["target"])} for e in out["events"]
+        ]
+        out["claims"] = [
+            {**c, "hedges": list(c["hedges"]), "actors": list(c["actors"]), "events": list(c["events"])}
+            for c in out["claims"]
         ]
         return out
 
@@ -195,6 +327,17 @@ class Article:
         values["events"] = tuple(
             Event(**{**e, "source": tuple(e["source"]), "target": tuple(e["target"])})
             for e in values.get("events") or ()
+        )
+        values["claims"] = tuple(
+            Claim(
+                **{
+                    **c,
+                    "hedges": tuple(c.get("hedges") or ()),
+                    "actors": tuple(c.get("actors") or ()),
+                    "events": tuple(c.get("events") or ()),
+                }
+            )
+            for c in values.get("claims") or ()
         )
         return cls(**values)
 

@@ -68,6 +68,16 @@ class PipelineSettings:
     batch_size: int = 200
     workers: int = 0
     parallel_min_documents: int = 100
+    engine: str = "local"
+    ray_address: str = ""
+    ray_workers: int = 2
+
+
+@dataclass(frozen=True)
+class VerifySettings:
+    enabled: bool = True
+    story_window_days: int = 7
+    source_ratings: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,7 @@ class Settings:
     analyze: AnalyzeSettings = field(default_factory=AnalyzeSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
+    verify: VerifySettings = field(default_factory=VerifySettings)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
