@@ -3,6 +3,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+
+# System packages the tests start for real: PostgreSQL 15 (throwaway servers for the store tests)
+# and Debian's chromium (the dashboard and report are tested in a real browser; never a browser
+# download). Installed with apt only where missing.
+missing=()
+command -v initdb >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test: installing ${missing[*]} with apt"
+  SUDO=(); [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
+  "${SUDO[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
 echo "== ruff"
 .venv/bin/ruff check src tests benchmarks
 echo "== mypy --strict src"

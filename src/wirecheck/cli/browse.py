@@ -1,8 +1,4 @@
-"""The `wirecheck` command line. The only place where a WirecheckError becomes an exit code.
-
-Exit codes: 0 all good; 1 some inputs failed (the rest went in; see `wirecheck failures`);
-2 usage or settings error; 3 the run could not proceed (store or internal error).
-"""
+"""Commands that read the store: articles, show, actors, events, failures, export."""
 
 from __future__ import annotations
 
@@ -10,31 +6,13 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from wirecheck import pipeline
-from wirecheck.errors import SettingsError, UsageError, WirecheckError
+from wirecheck.cli._app import STATE, DbOption, JsonOption, _open, app, err, out
 from wirecheck.report import exports
-from wirecheck.settings import Settings, load_settings
-from wirecheck.store import Store, open_store
-
-EXIT_OK, EXIT_INPUT_FAILURES, EXIT_USAGE, EXIT_FATAL = 0, 1, 2, 3
-
-app = typer.Typer(
-    name="wirecheck",
-    help="Read news like a careful analyst: clean, deduplicate and store articles (and, as "
-    "stages land, code events, attribute claims and assess credibility). Runs offline.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
 
 
 class ExportFormat(StrEnum):
@@ -43,134 +21,6 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
     gdelt = "gdelt"
     plover = "plover"
-
-
-class _State:
-    def __init__(self) -> None:
-        self.config: Path | None = None
-        self.db: str | None = None
-        self.overrides: dict[str, dict[str, Any]] = {}
-
-    def settings(self) -> Settings:
-        overrides = {k: dict(v) for k, v in self.overrides.items()}
-        if self.db:
-            overrides.setdefault("store", {})["db"] = self.db
-        return load_settings(self.config, overrides=overrides)
-
-
-STATE = _State()
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="DuckDB file to use (default: store.db setting, ./wirecheck.duckdb)."
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (one record per line).")]
-
-
-@app.callback()
-def _main(
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="Settings file (TOML) to read over the defaults."),
-    ] = None,
-    db: DbOption = None,
-) -> None:
-    STATE.config = config
-    STATE.db = db
-
-
-def _open(db: str | None, *, read_only: bool = False) -> tuple[Settings, Store]:
-    if db:
-        STATE.db = db
-    settings = STATE.settings()
-    return settings, open_store(settings.store.db, read_only=read_only)
-
-
-def _run(
-    inputs: list[str], db: str | None, as_json: bool, fetch: bool | None, allow_private: bool | None
-) -> None:
-    if fetch is not None:
-        STATE.overrides.setdefault("fetch", {})["enabled"] = fetch
-    if allow_private is not None:
-        STATE.overrides.setdefault("fetch", {})["allow_private"] = allow_private
-    settings, store = _open(db)
-    with (
-        store,
-        Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as bar,
-    ):
-        task = bar.add_task("reading inputs", total=None)
-
-        def progress(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total, description="cleaning and storing")
-
-        summary = pipeline.analyze(inputs, settings=settings, store=store, progress=progress)
-    if as_json:
-        out.print_json(json.dumps(summary.to_dict()))
-    else:
-        table = Table(title="wirecheck run", show_header=False)
-        table.add_row("documents read", str(summary.documents))
-        table.add_row("new articles", str(summary.new_articles))
-        table.add_row("already in the store", str(summary.already_stored))
-        table.add_row("failed inputs (this run)", str(len(summary.failures)))
-        for key, value in summary.totals.items():
-            table.add_row(f"store: {key.replace('_', ' ')}", str(value))
-        table.add_row("seconds", f"{summary.seconds:.2f}")
-        out.print(table)
-        for failure in summary.failures[:20]:
-            err.print(
-                f"[red]failed[/red] {failure.input}: {failure.message}",
-                markup=True,
-                highlight=False,
-            )
-        if len(summary.failures) > 20:
-            err.print(f"... and {len(summary.failures) - 20} more: `wirecheck failures`")
-        out.print(f"wrote {Path(summary.db).resolve()}")
-    if summary.failures:
-        raise typer.Exit(EXIT_INPUT_FAILURES)
-
-
-InputsArg = Annotated[
-    list[str],
-    typer.Argument(metavar="PATH_OR_URL", help="Files, directories (recursive) or URLs."),
-]
-FetchOption = Annotated[
-    bool | None, typer.Option("--fetch/--no-fetch", help="Fetch the links of feed items.")
-]
-PrivateOption = Annotated[
-    bool | None,
-    typer.Option(
-        "--allow-private/--no-allow-private", help="Allow fetching private/loopback addresses."
-    ),
-]
-
-
-@app.command()
-def analyze(
-    inputs: InputsArg,
-    db: DbOption = None,
-    as_json: JsonOption = False,
-    fetch: FetchOption = None,
-    allow_private: PrivateOption = None,
-) -> None:
-    """Run the whole pipeline over INPUTS and store the results (the main job)."""
-    _run(inputs, db, as_json, fetch, allow_private)
-
-
-# Today the spine (ingest, clean, deduplicate, store) and the analysis run together; `ingest`
-# is kept as its own name so scripts written for the spine keep working as stages are added.
-app.command(
-    "ingest", help="Ingest, clean, deduplicate and analyze INPUTS into the store (as analyze)."
-)(analyze)
 
 
 @app.command()
@@ -405,37 +255,6 @@ def export(
     err.print(f"exported {count} articles to {out_path}")
 
 
-train_app = typer.Typer(
-    help="Rebuild the learned artifacts wirecheck ships, from a data path.", no_args_is_help=True
-)
-app.add_typer(train_app, name="train")
-
-
-@train_app.command("events")
-def train_events(
-    data: Annotated[
-        Path,
-        typer.Argument(
-            help="The PLV event-coding folder (gold.jsonl with train/test splits), e.g. "
-            "../shared/data/events/plv_event_coding."
-        ),
-    ],
-    out_dir: Annotated[
-        Path | None,
-        typer.Option("--out", help="Where to write the model (default: the packaged artifact)."),
-    ] = None,
-) -> None:
-    """Train the sentence-level event-type classifier on the train split only."""
-    from wirecheck.analyze.eventtrain import train
-    from wirecheck.analyze.eventtype import DEFAULT_DIR
-
-    if not data.exists():
-        raise UsageError(f"no such data path: {data}")
-    figures = train(data, out_dir or DEFAULT_DIR)
-    out.print_json(json.dumps(figures))
-    err.print(f"wrote the event-type model to {out_dir or DEFAULT_DIR}")
-
-
 @app.command()
 def config(as_json: JsonOption = False) -> None:
     """Show the settings in force (defaults <- file <- environment <- flags)."""
@@ -447,15 +266,3 @@ def config(as_json: JsonOption = False) -> None:
         out.print(f"[bold][{section}][/bold]")
         for key, value in values.items():
             out.print(f"{key} = {json.dumps(value)}", highlight=False)
-
-
-def main() -> None:
-    """Console-script entry point."""
-    try:
-        app()
-    except (UsageError, SettingsError) as exc:
-        err.print(f"error: {exc}", highlight=False, markup=False)
-        sys.exit(EXIT_USAGE)
-    except WirecheckError as exc:
-        err.print(f"error: {exc}", highlight=False, markup=False)
-        sys.exit(EXIT_FATAL)

@@ -1,0 +1,108 @@
+"""`wirecheck analyze` (and its alias `ingest`): the main job."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from wirecheck import pipeline
+from wirecheck.cli._app import (
+    EXIT_INPUT_FAILURES,
+    STATE,
+    DbOption,
+    JsonOption,
+    _open,
+    app,
+    err,
+    out,
+)
+
+
+def _run(
+    inputs: list[str], db: str | None, as_json: bool, fetch: bool | None, allow_private: bool | None
+) -> None:
+    if fetch is not None:
+        STATE.overrides.setdefault("fetch", {})["enabled"] = fetch
+    if allow_private is not None:
+        STATE.overrides.setdefault("fetch", {})["allow_private"] = allow_private
+    settings, store = _open(db)
+    with (
+        store,
+        Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar,
+    ):
+        task = bar.add_task("reading inputs", total=None)
+
+        def progress(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total, description="cleaning and storing")
+
+        summary = pipeline.analyze(inputs, settings=settings, store=store, progress=progress)
+    if as_json:
+        out.print_json(json.dumps(summary.to_dict()))
+    else:
+        table = Table(title="wirecheck run", show_header=False)
+        table.add_row("documents read", str(summary.documents))
+        table.add_row("new articles", str(summary.new_articles))
+        table.add_row("already in the store", str(summary.already_stored))
+        table.add_row("failed inputs (this run)", str(len(summary.failures)))
+        for key, value in summary.totals.items():
+            table.add_row(f"store: {key.replace('_', ' ')}", str(value))
+        table.add_row("seconds", f"{summary.seconds:.2f}")
+        out.print(table)
+        for failure in summary.failures[:20]:
+            err.print(
+                f"[red]failed[/red] {failure.input}: {failure.message}",
+                markup=True,
+                highlight=False,
+            )
+        if len(summary.failures) > 20:
+            err.print(f"... and {len(summary.failures) - 20} more: `wirecheck failures`")
+        out.print(f"wrote {Path(summary.db).resolve()}")
+    if summary.failures:
+        raise typer.Exit(EXIT_INPUT_FAILURES)
+
+
+InputsArg = Annotated[
+    list[str],
+    typer.Argument(metavar="PATH_OR_URL", help="Files, directories (recursive) or URLs."),
+]
+FetchOption = Annotated[
+    bool | None, typer.Option("--fetch/--no-fetch", help="Fetch the links of feed items.")
+]
+PrivateOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--allow-private/--no-allow-private", help="Allow fetching private/loopback addresses."
+    ),
+]
+
+
+@app.command()
+def analyze(
+    inputs: InputsArg,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    fetch: FetchOption = None,
+    allow_private: PrivateOption = None,
+) -> None:
+    """Run the whole pipeline over INPUTS and store the results (the main job)."""
+    _run(inputs, db, as_json, fetch, allow_private)
+
+
+# Today the spine (ingest, clean, deduplicate, store) and the analysis run together; `ingest`
+# is kept as its own name so scripts written for the spine keep working as stages are added.
+app.command(
+    "ingest", help="Ingest, clean, deduplicate and analyze INPUTS into the store (as analyze)."
+)(analyze)
