@@ -5,8 +5,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 mkdir -p out
 status=0
-.venv/bin/wirecheck --db out/demo.duckdb analyze examples/corpus || status=$?
+.venv/bin/wirecheck --db out/demo.duckdb analyze examples/corpus --report out/report.html || status=$?
 echo
-echo "Try: .venv/bin/wirecheck --db out/demo.duckdb articles"
-echo "     .venv/bin/wirecheck --db out/demo.duckdb show ID"
+echo "Open out/report.html in a browser (it works offline), or try:"
+echo "  .venv/bin/wirecheck --db out/demo.duckdb stories"
+echo "  .venv/bin/wirecheck --db out/demo.duckdb claims"
+echo "  .venv/bin/wirecheck --db out/demo.duckdb explain ID"
+echo "  .venv/bin/wirecheck --db out/demo.duckdb serve      # dashboard on http://127.0.0.1:8000/"
 exit "$status"

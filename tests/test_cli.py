@@ -46,7 +46,18 @@ def test_articles_json_prints_full_records(analyzed: Path) -> None:
     for record in records:
         assert record.keys() >= RECORD_KEYS
     show = wirecheck("--db", "w.duckdb", "show", records[0]["id"][:10], "--json", cwd=analyzed)
-    assert json.loads(show.stdout) == records[0]
+    shown = json.loads(show.stdout)
+    # `show --json` is the article record plus what the verify stage adds: the story, the
+    # credibility assessment, and per claim its support, assessment and stance links.
+    assert shown.keys() == records[0].keys() | {"story", "credibility"}
+    assert {k: v for k, v in shown.items() if k not in ("story", "credibility", "claims")} == {
+        k: v for k, v in records[0].items() if k != "claims"
+    }
+    added = {"support", "credibility", "links"}
+    assert [{k: v for k, v in c.items() if k not in added} for c in shown["claims"]] == records[0][
+        "claims"
+    ]
+    assert all(c.keys() >= added for c in shown["claims"])
 
 
 def test_show_human_readable_lists_what_was_cut(analyzed: Path) -> None:

@@ -76,7 +76,7 @@ class PipelineSettings:
 @dataclass(frozen=True)
 class VerifySettings:
     enabled: bool = True
-    story_window_days: int = 7
+    story_window_days: int = 14
     source_ratings: str = ""
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -29,12 +28,6 @@ def _write(tmp_path: Path, text: str, name: str = "mine.yaml") -> Path:
 
 
 # ---------------------------------------------------------------- content
-
-
-def test_loads_fast() -> None:
-    start = time.perf_counter()
-    load_actors()
-    assert time.perf_counter() - start < 0.5
 
 
 def test_every_pycountry_country_is_present(table: ActorTable) -> None:

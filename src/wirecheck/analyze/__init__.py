@@ -1,4 +1,5 @@
-"""The analyze stage: who (actors), where (places), when (dates) and what happened (events).
+"""The analyze stage: who (actors), where (places), when (dates), what happened (events) and
+what is claimed, by whom (claims).
 
 Heavy state — the spaCy pipeline, the actor phrase matchers, the gazetteer — is built once per
 process as :class:`AnalyzeResources` and passed to :func:`analyze_article` for every document.
@@ -12,9 +13,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from spacy.tokens import Doc
+
 from wirecheck.analyze.actordata import ActorTable, load_actors
 from wirecheck.analyze.actors import ActorResolver
 from wirecheck.analyze.cameo import load_cameo
+from wirecheck.analyze.checkworthy import CheckworthyModel
+from wirecheck.analyze.claims import ClaimExtractor, find_claims
 from wirecheck.analyze.dates import find_dates
 from wirecheck.analyze.events import EventExtractor
 from wirecheck.analyze.eventtype import EventTypeModel
@@ -31,11 +36,12 @@ __all__ = [
     "load_actors",
     "load_resources",
     "one_reading",
+    "paragraph_sentences",
 ]
 
 # Bumped whenever the stage's output changes meaning, so stored articles analysed by an older
 # version are analysed again on the next run.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class AnalyzeResources:
     resolver: ActorResolver
     gazetteer: Gazetteer
     events: EventExtractor
+    claims: ClaimExtractor | None = None
 
 
 def actor_files(settings: AnalyzeSettings) -> list[Path]:
@@ -62,8 +69,11 @@ def load_resources(settings: AnalyzeSettings) -> AnalyzeResources:
     table = load_actors(actor_files(settings))
     # The extractor runs the parser on candidate sentences only (see events.py).
     parser_nlp = load_nlp(disable=("lemmatizer",))
-    events = EventExtractor(parser_nlp, EventTypeModel.load(), load_cameo())
-    return AnalyzeResources(nlp, table, ActorResolver(table, nlp), Gazetteer(), events)
+    event_model = EventTypeModel.load()
+    events = EventExtractor(parser_nlp, event_model, load_cameo())
+    # One MiniLM session for both models: sentences embedded once per article (see below).
+    claims = ClaimExtractor(CheckworthyModel.load(embedder=event_model.embedder))
+    return AnalyzeResources(nlp, table, ActorResolver(table, nlp), Gazetteer(), events, claims)
 
 
 def _anchor(article: Article) -> tuple[dt.datetime, str]:
@@ -97,10 +107,20 @@ def one_reading(actors: Sequence[Mention], places: Sequence[Mention]) -> list[Me
     return [*kept_actors, *kept_places]
 
 
+def paragraph_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every line break: the statistical splitter sometimes runs a
+    sentence over a paragraph break (cleaned bodies separate paragraphs with a blank line), which
+    glued "(Reporting by ...)" and the next paragraph's lede onto a sentence's events."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 def analyze_article(article: Article, resources: AnalyzeResources, *, max_chars: int) -> Article:
-    """The article with ``mentions`` (actors and places) and ``dates`` filled in."""
+    """The article with ``mentions`` (actors and places), ``dates``, ``events`` and ``claims``."""
     text = article.body[:max_chars]
-    doc = resources.nlp(text)
+    doc = paragraph_sentences(resources.nlp(text))
     anchor, anchor_source = _anchor(article)
     published = anchor.date() if anchor_source == "published" else None
     actors = resources.resolver.find(doc, published=published)
@@ -112,5 +132,24 @@ def analyze_article(article: Article, resources: AnalyzeResources, *, max_chars:
         one_reading(actors, places), key=lambda m: (m.start, m.end, m.type)
     )
     dates = find_dates(doc, anchor=anchor, anchor_source=anchor_source)
+    claimer = resources.claims
+    units = claimer.units(doc) if claimer is not None else []
+    embedder = claimer.model.embedder if claimer is not None and claimer.model else None
+    if embedder is not None:
+        # One batch for every candidate sentence: the event-type model then finds its sentences'
+        # vectors already computed (they are almost always claim candidates too).
+        embedder.remember([u.text for u in units])
     events = resources.events.extract(doc, mentions=mentions, dates=dates, published=published)
-    return replace(article, mentions=tuple(mentions), dates=tuple(dates), events=tuple(events))
+    claims = (
+        find_claims(doc, claimer, article_id=article.id, mentions=mentions, dates=dates,
+                    events=events, units=units)
+        if claimer is not None
+        else []
+    )  # fmt: skip
+    return replace(
+        article,
+        mentions=tuple(mentions),
+        dates=tuple(dates),
+        events=tuple(events),
+        claims=tuple(claims),
+    )

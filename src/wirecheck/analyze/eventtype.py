@@ -210,8 +210,27 @@ class Embedder:
         self.session = ort.InferenceSession(
             str(model_file), options, providers=["CPUExecutionProvider"]
         )
+        self._memo: dict[str, _FloatArray] = {}
+
+    def remember(self, texts: Sequence[str]) -> None:
+        """Embed ``texts`` in one batch and keep their vectors until the next call, so that the
+        models sharing this encoder (event type, check-worthiness) embed an article's sentences
+        once. Keyed by text, so a stale entry can only be a miss, never a wrong vector."""
+        todo = list(dict.fromkeys(texts))
+        self._memo = {}
+        self._memo = dict(zip(todo, self.embed(todo), strict=True))
 
     def embed(self, texts: Sequence[str], batch: int = 32) -> _FloatArray:
+        memo = self._memo
+        if memo and any(t in memo for t in texts):
+            out = np.zeros((len(texts), 384), dtype=np.float32)
+            missing = [i for i, t in enumerate(texts) if t not in memo]
+            for i, t in enumerate(texts):
+                if t in memo:
+                    out[i] = memo[t]
+            if missing:
+                out[missing] = self.embed([texts[i] for i in missing], batch)
+            return out
         out = np.zeros((len(texts), 384), dtype=np.float32)
         encodings = self.tokenizer.encode_batch(list(texts))
         # Batches of similar length keep padding (wasted compute) small.

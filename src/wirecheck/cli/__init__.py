@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 # Importing the command modules registers their commands on the app.
-from wirecheck.cli import browse, run, train  # noqa: F401
+from wirecheck.cli import browse, run, serve, train, verify  # noqa: F401
 from wirecheck.cli._app import EXIT_FATAL, EXIT_USAGE, app, err
 from wirecheck.errors import SettingsError, UsageError, WirecheckError
 

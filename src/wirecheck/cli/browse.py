@@ -65,9 +65,24 @@ def show(
     with store:
         article = store.article(article_id)
         seen_at = store.sightings_of(article.id)
-    if as_json:
-        sys.stdout.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
-        return
+        if as_json:
+            # The article record with what the verify stage adds: its story, its credibility,
+            # and per claim its stance links, independent support and assessment.
+            record = article.to_dict()
+            record["story"] = store.story_of(article.id)
+            assessment = store.assessment(article.id)
+            record["credibility"] = assessment.to_dict() if assessment else None
+            rows = {row.claim.id: row for row in store.claims(article=article.id, limit=10_000)}
+            for claim in record["claims"]:
+                row = rows.get(claim["id"])
+                claim["support"] = dict(row.support.__dict__) if row and row.support else None
+                claim["credibility"] = row.assessment.to_dict() if row and row.assessment else None
+                claim["links"] = [
+                    dict(link.__dict__, reasons=list(link.reasons))
+                    for link in store.claim_links(claim["id"])
+                ]
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            return
     out.rule(article.title or "(no title)")
     for label, value in (
         ("id", article.id),
@@ -263,6 +278,6 @@ def config(as_json: JsonOption = False) -> None:
         out.print_json(json.dumps(settings.to_dict()))
         return
     for section, values in settings.to_dict().items():
-        out.print(f"[bold][{section}][/bold]")
+        out.print(f"[{section}]", markup=False, style="bold", highlight=False)
         for key, value in values.items():
             out.print(f"{key} = {json.dumps(value)}", highlight=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -24,8 +25,20 @@ from wirecheck.cli._app import (
 
 
 def _run(
-    inputs: list[str], db: str | None, as_json: bool, fetch: bool | None, allow_private: bool | None
+    inputs: list[str],
+    db: str | None,
+    as_json: bool,
+    fetch: bool | None,
+    allow_private: bool | None,
+    engine: RunEngine,
 ) -> None:
+    pipe = STATE.overrides.setdefault("pipeline", {})
+    if engine.engine is not None:
+        pipe["engine"] = engine.engine
+    if engine.ray_address is not None:
+        pipe["ray_address"] = engine.ray_address
+    if engine.ray_workers is not None:
+        pipe["ray_workers"] = engine.ray_workers
     if fetch is not None:
         STATE.overrides.setdefault("fetch", {})["enabled"] = fetch
     if allow_private is not None:
@@ -48,7 +61,17 @@ def _run(
         def progress(done: int, total: int | None) -> None:
             bar.update(task, completed=done, total=total, description="cleaning and storing")
 
-        summary = pipeline.analyze(inputs, settings=settings, store=store, progress=progress)
+        summary = pipeline.analyze(
+            inputs,
+            settings=settings,
+            store=store,
+            progress=progress,
+            ray_output=engine.ray_output,
+        )
+        if engine.report is not None:
+            from wirecheck.report.html import write_report
+
+            write_report(store, engine.report)
     if as_json:
         out.print_json(json.dumps(summary.to_dict()))
     else:
@@ -69,9 +92,22 @@ def _run(
             )
         if len(summary.failures) > 20:
             err.print(f"... and {len(summary.failures) - 20} more: `wirecheck failures`")
-        out.print(f"wrote {Path(summary.db).resolve()}")
+        out.print(f"wrote {Path(summary.db).resolve() if '://' not in summary.db else summary.db}")
+        if engine.report is not None:
+            out.print(f"wrote {engine.report.resolve()}")
     if summary.failures:
         raise typer.Exit(EXIT_INPUT_FAILURES)
+
+
+@dataclass(frozen=True)
+class RunEngine:
+    """Where the per-document stages run and what is written besides the store."""
+
+    engine: str | None = None
+    ray_address: str | None = None
+    ray_workers: int | None = None
+    ray_output: str | None = None
+    report: Path | None = None
 
 
 InputsArg = Annotated[
@@ -96,9 +132,39 @@ def analyze(
     as_json: JsonOption = False,
     fetch: FetchOption = None,
     allow_private: PrivateOption = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(help="local (this machine's processes) or ray (Ray Data over shards)."),
+    ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            help="Ray cluster to join, e.g. ray://head:10001 or auto (default: start one)."
+        ),
+    ] = None,
+    ray_workers: Annotated[
+        int | None, typer.Option(min=1, help="Ray actors running the per-document stages.")
+    ] = None,
+    ray_output: Annotated[
+        str | None,
+        typer.Option(
+            help="Folder or fsspec URL every Ray worker can write Parquet to "
+            "(default: next to the store, removed after a successful run)."
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Also write the self-contained HTML report here.")
+    ] = None,
 ) -> None:
     """Run the whole pipeline over INPUTS and store the results (the main job)."""
-    _run(inputs, db, as_json, fetch, allow_private)
+    _run(
+        inputs,
+        db,
+        as_json,
+        fetch,
+        allow_private,
+        RunEngine(engine, ray_address, ray_workers, ray_output, report),
+    )
 
 
 # Today the spine (ingest, clean, deduplicate, store) and the analysis run together; `ingest`

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from wirecheck.cli._app import app, err, out
+from wirecheck.cli._app import STATE, app, err, out
 from wirecheck.errors import UsageError
 
 train_app = typer.Typer(
@@ -40,3 +40,85 @@ def train_events(
     figures = train(data, out_dir or DEFAULT_DIR)
     out.print_json(json.dumps(figures))
     err.print(f"wrote the event-type model to {out_dir or DEFAULT_DIR}")
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        raise UsageError(f"no such data path: {path}")
+    return path
+
+
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Where to write the model (default: the packaged artifact)."),
+]
+
+
+@train_app.command("checkworthy")
+def train_checkworthy_command(
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="The credibility data folder holding claimbuster_cfs_ncs and "
+            "clef2019_checkthat_task1_debates, e.g. ../shared/data/credibility."
+        ),
+    ],
+    out_dir: OutOption = None,
+) -> None:
+    """Train the check-worthiness model on ClaimBuster and the CLEF-2019 training debates."""
+    from wirecheck.analyze.checkworthy import DEFAULT_DIR, train_checkworthy
+
+    clef = data / "clef2019_checkthat_task1_debates"
+    figures = train_checkworthy(
+        _need(data / "claimbuster_cfs_ncs"),
+        clef if clef.exists() else None,
+        out_dir or DEFAULT_DIR,
+    )
+    out.print_json(json.dumps(figures))
+    err.print(f"wrote the check-worthiness model to {out_dir or DEFAULT_DIR}")
+
+
+@train_app.command("stance")
+def train_stance_command(
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="The credibility data folder holding emergent_ferreira_vlachos_2016, "
+            "e.g. ../shared/data/credibility."
+        ),
+    ],
+    out_dir: OutOption = None,
+) -> None:
+    """Train the claim-stance classifier on Emergent (claim-grouped folds for its figures)."""
+    from wirecheck.verify.stance import DEFAULT_DIR, train_stance
+
+    figures = train_stance(_need(data / "emergent_ferreira_vlachos_2016"), out_dir or DEFAULT_DIR)
+    out.print_json(json.dumps(figures))
+    err.print(f"wrote the stance model to {out_dir or DEFAULT_DIR}")
+
+
+@train_app.command("credibility")
+def train_credibility_command(
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="The credibility data folder (perez_rosas_2018_fakenewsamt, buzzfeed_webis_2016, "
+            "horne2017_fakenewsdata1, fakenewsnet_v1_buzzfeed_politifact, ...), e.g. "
+            "../shared/data/credibility."
+        ),
+    ],
+    out_dir: OutOption = None,
+) -> None:
+    """Train the credibility model (learned signal weights and word profile)."""
+    from wirecheck.cli._enrich import enrich_for_training
+    from wirecheck.verify.credibility import DEFAULT_DIR, train_credibility
+
+    settings = STATE.settings()
+    figures = train_credibility(
+        _need(data),
+        out_dir or DEFAULT_DIR,
+        enrich=enrich_for_training(settings),
+        progress=lambda message: err.print(message, markup=False, highlight=False),
+    )
+    out.print_json(json.dumps(figures))
+    err.print(f"wrote the credibility model to {out_dir or DEFAULT_DIR}")

@@ -1,34 +1,65 @@
 """The store: the only package that holds SQL.
 
-A DuckDB file by default (``--db PATH``). Every batch is written in one transaction, so a kill at
-any point leaves whole articles or none; ids are content-derived, so re-running the same inputs
-changes nothing.
+A DuckDB file by default (``--db PATH``), or a PostgreSQL database (``--db postgresql://...``);
+both behind the same :class:`Store` (the differences live in :mod:`wirecheck.store.backend`).
+Every batch is written in one transaction, so a kill at any point leaves whole articles or none;
+ids are content-derived, so re-running the same inputs changes nothing.
+
+Reading while another process writes
+------------------------------------
+PostgreSQL: any number of processes read and write at once (MVCC); open one store per process
+(or per thread: :meth:`Store.session`). Readers see whole batches only. A write that loses its
+connection (server restarted) is retried on a new connection, as a whole, up to
+``Store.write_attempts`` times, then fails with a StoreError; it is never half-applied.
+
+DuckDB: one process may hold the file read-write, *or* any number of processes read-only; never
+both. So, for a server:
+
+- while no ingest runs, open a short-lived read-only store per request
+  (``open_store(path, read_only=True)``); it fails fast with :class:`StoreLocked` while a writer
+  holds the file, which the server should answer with 503 + ``Retry-After`` rather than wait;
+- to ingest while serving, run the ingest inside the server process: open the store read-write
+  once and give each request thread its own ``store.session()`` (a cursor on the same database:
+  reads see committed batches only, never a half-written one);
+- or use PostgreSQL.
+
+A read-write ``open_store`` of a file that a reader holds fails the same way (StoreLocked).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from wirecheck.errors import NotFound, SchemaTooNew, StoreError, StoreLocked, UsageError
+from wirecheck.errors import NotFound, SchemaTooNew, StoreError, UsageError
 from wirecheck.models import Article, DedupAssignment, Failure
 from wirecheck.store.analysis import ActorCount, ActorRow, AnalysisTables, EventRow, PlaceRow
+from wirecheck.store.backend import (
+    Backend,
+    ConnectionLost,
+    PostgresBackend,
+    open_duckdb,
+)
 from wirecheck.store.schema import MIGRATIONS, SCHEMA_VERSION
+from wirecheck.store.search import SearchHit, SearchIndex
+from wirecheck.store.verification import ClaimRow, SourceRow, VerificationTables
 
 __all__ = [
     "ARTICLE_COLUMNS",
     "ActorCount",
     "ActorRow",
+    "ClaimRow",
     "EventRow",
     "FailureRow",
     "PlaceRow",
+    "SearchHit",
+    "SourceRow",
     "Store",
+    "StoredSignature",
     "open_store",
 ]
 
@@ -67,10 +98,19 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def _json_value(value: Any) -> Any:
+    # Notices and removed lines are flat dataclasses; everything else in a JSON column is a
+    # tuple of strings. (Article.to_dict() deep-copies the analysis too: 1 s per 1000 articles.)
+    return [v.__dict__ if hasattr(v, "__dict__") else v for v in value]
+
+
 def _article_row(article: Article) -> tuple[Any, ...]:
-    data = article.to_dict()
     return tuple(
-        json.dumps(data[c], ensure_ascii=False) if c in _JSON_COLUMNS else data[c]
+        json.dumps(_json_value(getattr(article, c)), ensure_ascii=False)
+        if c in _JSON_COLUMNS
+        else getattr(article, c).value
+        if c == "kind"
+        else getattr(article, c)
         for c in ARTICLE_COLUMNS
     )
 
@@ -82,17 +122,31 @@ def _article_from_row(row: Sequence[Any]) -> Article:
     return Article.from_dict(data)
 
 
-class Store(AnalysisTables):
-    """A wirecheck database. Use :func:`open_store`; close it (or use ``with``) when done."""
+class Store(AnalysisTables, VerificationTables, SearchIndex):
+    """A wirecheck database. Use :func:`open_store`; close it (or use ``with``) when done.
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, location: str) -> None:
-        self._con = con
-        self.location = location
-        self._migrate()
+    One store is one connection: use it from one thread at a time (:meth:`session` gives another).
+    """
+
+    write_attempts = 3  # tries of one write transaction when the server connection drops
+    write_reconnect_timeout = 30.0  # seconds a write waits for the server to come back per try
+
+    def __init__(self, db: Backend, *, migrate: bool = True) -> None:
+        self._db = db
+        self.location = db.location
+        if migrate:
+            self._migrate()
+        else:
+            self._check_version()
+
+    @property
+    def dialect(self) -> str:
+        """``duckdb`` or ``postgresql``."""
+        return self._db.dialect
 
     # -- lifecycle ------------------------------------------------------------------------------
     def close(self) -> None:
-        self._con.close()
+        self._db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -100,37 +154,86 @@ class Store(AnalysisTables):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _migrate(self) -> None:
-        con = self._con
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            "version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, applied_at VARCHAR NOT NULL)"
-        )
-        applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
-        if applied and max(applied) > SCHEMA_VERSION:
+    def session(self) -> Store:
+        """Another handle on the same database for another thread (DuckDB: a cursor sharing the
+        open file; PostgreSQL: a new connection). Close it when done."""
+        return Store(self._db.session(), migrate=False)
+
+    def _check_version(self) -> None:
+        try:
+            version = self._db.scalar("SELECT max(version) FROM schema_migrations")
+        except ConnectionLost:
+            raise
+        except StoreError as exc:
+            raise NotFound(
+                f"{self.location} holds no wirecheck database",
+                hint="run `wirecheck analyze PATH --db ...` against it first",
+            ) from exc
+        if version is not None and int(version) > SCHEMA_VERSION:
             raise SchemaTooNew(
-                f"{self.location} has schema version {max(applied)}; this wirecheck knows {SCHEMA_VERSION}"
+                f"{self.location} has schema version {version}; this wirecheck knows {SCHEMA_VERSION}"
             )
+
+    def _migrate(self) -> None:
+        db = self._db
+        with db.transaction():
+            db.lock_schema()
+            db.run(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                "description VARCHAR NOT NULL, applied_at VARCHAR NOT NULL)"
+            )
+        self._check_version()
         for version, description, statements in MIGRATIONS:
-            if version in applied:
-                continue
-            con.execute("BEGIN TRANSACTION")
             try:
-                for statement in statements:
-                    con.execute(statement)
-                con.execute(
-                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, description, _now()]
-                )
-                con.execute("COMMIT")
-            except duckdb.Error as exc:
-                con.execute("ROLLBACK")
-                raise StoreError(f"migration {version} failed on {self.location}: {exc}") from exc
+                with db.transaction():
+                    db.lock_schema()
+                    # Checked under the lock: another process may have just applied it.
+                    if db.one("SELECT 1 FROM schema_migrations WHERE version = ?", [version]):
+                        continue
+                    for statement in statements:
+                        sql = statement if isinstance(statement, str) else statement[db.dialect]
+                        if sql:
+                            db.run(db.ddl(sql))
+                    db.run(
+                        "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                        [version, description, _now()],
+                    )
+                    if version == 4:
+                        # Articles stored before search existed get indexed with the migration.
+                        self._reindex_all()
+            except StoreError as exc:
+                raise StoreError(
+                    f"migration {version} failed on {self.location}: {exc.message}"
+                ) from exc
 
     def schema_versions(self) -> list[tuple[int, str]]:
-        rows = self._con.execute(
-            "SELECT version, description FROM schema_migrations ORDER BY version"
-        ).fetchall()
+        rows = self._db.rows("SELECT version, description FROM schema_migrations ORDER BY version")
         return [(int(v), str(d)) for v, d in rows]
+
+    def _write_retrying(self, what: str, work: Callable[[], None]) -> None:
+        """Run ``work`` in one transaction; on a lost connection, reconnect and run it again."""
+        for attempt in range(1, self.write_attempts + 1):
+            try:
+                with self._db.transaction():
+                    work()
+                return
+            except ConnectionLost as exc:
+                if attempt < self.write_attempts:
+                    try:
+                        self._db.reconnect(timeout=self.write_reconnect_timeout)
+                        continue
+                    except ConnectionLost:
+                        pass
+                raise StoreError(
+                    f"could not write {what} to {self.location}: {exc.message} "
+                    f"(tried {attempt} time(s)); none of it was applied",
+                    hint="check that the database server is up, then re-run the same command: "
+                    "stored articles are skipped",
+                ) from exc
+            except StoreError as exc:
+                raise StoreError(
+                    f"could not write {what} to {self.location}: {exc.message}"
+                ) from exc
 
     # -- writing --------------------------------------------------------------------------------
     def write_batch(
@@ -146,86 +249,80 @@ class Store(AnalysisTables):
     ) -> None:
         """Write one batch atomically: all of it or, after a crash, none of it.
 
-        With ``analysis_version``, the articles' mentions and dates replace any stored ones and
-        the articles are marked as analysed by that version.
+        With ``analysis_version``, the articles' mentions, dates, events and claims replace any
+        stored ones and the articles are marked as analysed by that version.
         """
-        con = self._con
         now = _now()
-        con.execute("BEGIN TRANSACTION")
-        try:
-            # Rows go in as Arrow tables: DuckDB's executemany runs one statement per row, which
-            # took over a second per batch of 200 articles; a bulk INSERT ... SELECT takes ms.
-            self._bulk(
-                "articles",
-                ARTICLE_COLUMNS,
-                [_article_row(a) for a in articles],
-                "ON CONFLICT (id) DO NOTHING",
-            )
-            self._bulk(
+        article_rows = [_article_row(a) for a in articles]
+        signature_rows = [
+            (s.article_id, s.body_hash, s.published, s.agency, s.signature) for s in signatures
+        ]
+        assignment_rows = [
+            (a.article_id, a.syndication_group, a.origin, a.duplicate_of) for a in assignments
+        ]
+        failure_rows = [(f.input, f.stage, f.code, f.message, now, now) for f in failures]
+
+        def work() -> None:
+            db = self._db
+            db.bulk("articles", ARTICLE_COLUMNS, article_rows, "ON CONFLICT (id) DO NOTHING")
+            db.bulk(
                 "dedup_signatures",
                 ("article_id", "body_hash", "published", "agency", "signature"),
-                [
-                    (s.article_id, s.body_hash, s.published, s.agency, s.signature)
-                    for s in signatures
-                ],
+                signature_rows,
                 "ON CONFLICT (article_id) DO NOTHING",
             )
-            if assignments:
-                con.execute(
+            if assignment_rows:
+                db.run(
                     "CREATE TEMP TABLE IF NOT EXISTS staged_assignments (article_id VARCHAR, "
                     "syndication_group VARCHAR, origin VARCHAR, duplicate_of VARCHAR)"
                 )
-                con.execute("DELETE FROM staged_assignments")
-                self._bulk(
+                db.run("DELETE FROM staged_assignments")
+                db.bulk(
                     "staged_assignments",
                     ("article_id", "syndication_group", "origin", "duplicate_of"),
-                    [
-                        (a.article_id, a.syndication_group, a.origin, a.duplicate_of)
-                        for a in assignments
-                    ],
-                    "",
+                    assignment_rows,
                 )
-                con.execute(
+                db.run(
                     "UPDATE articles SET syndication_group = s.syndication_group, "
                     "origin = s.origin, duplicate_of = s.duplicate_of "
                     "FROM staged_assignments s WHERE articles.id = s.article_id"
                 )
-            self._bulk(
-                "sightings", ("article_id", "input"), list(sightings), "ON CONFLICT DO NOTHING"
-            )
+            db.bulk("sightings", ("article_id", "input"), list(sightings), "ON CONFLICT DO NOTHING")
+            self._index_articles([a.id for a in articles])
             if analysis_version is not None and articles:
                 self._write_analysis(articles, analysis_version, actors)
-            if failures:
-                con.executemany(
-                    "INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?, 1) "
-                    "ON CONFLICT (input, stage, code) DO UPDATE SET message = excluded.message, "
-                    "last_seen = excluded.last_seen, attempts = failures.attempts + 1",
-                    [(f.input, f.stage, f.code, f.message, now, now) for f in failures],
-                )
-            con.execute("COMMIT")
-        except duckdb.Error as exc:
-            con.execute("ROLLBACK")
-            raise StoreError(f"could not write a batch to {self.location}: {exc}") from exc
+            db.run_many(
+                "INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?, 1) "
+                "ON CONFLICT (input, stage, code) DO UPDATE SET message = excluded.message, "
+                "last_seen = excluded.last_seen, attempts = failures.attempts + 1",
+                failure_rows,
+            )
+
+        self._write_retrying("a batch", work)
 
     def known_ids(self, ids: Sequence[str], *, analysis_version: int | None = None) -> set[str]:
         """The ids already stored (and, with ``analysis_version``, analysed by it or later)."""
         if not ids:
             return set()
-        sql = "SELECT id FROM articles WHERE id IN (SELECT unnest(?))"
+        sql = f"SELECT id FROM articles WHERE {self._db.in_list('id')}"
         params: list[Any] = [list(ids)]
         if analysis_version is not None:
             sql += " AND coalesce(analysis_version, 0) >= ?"
             params.append(analysis_version)
-        return {r[0] for r in self._con.execute(sql, params).fetchall()}
+        return {r[0] for r in self._db.rows(sql, params)}
 
     def signatures(self) -> Iterator[StoredSignature]:
-        cursor = self._con.execute(
-            "SELECT article_id, body_hash, published, agency, signature FROM dedup_signatures ORDER BY article_id"
-        )
-        while rows := cursor.fetchmany(5000):
+        after = ""
+        while rows := self._db.rows(
+            "SELECT article_id, body_hash, published, agency, signature FROM dedup_signatures "
+            "WHERE article_id > ? ORDER BY article_id LIMIT 5000",
+            [after],
+        ):
             for r in rows:
                 yield StoredSignature(r[0], r[1], r[2], r[3], bytes(r[4]))
+            after = rows[-1][0]
 
+    # -- reading articles -----------------------------------------------------------------------
     def articles(
         self,
         *,
@@ -234,32 +331,64 @@ class Store(AnalysisTables):
         limit: int | None = None,
         offset: int = 0,
     ) -> Iterator[Article]:
-        where, params = [], []
+        """Articles by publication date then id, with their analysis attached (streamed)."""
+        where: list[str] = []
+        params: list[Any] = []
         if site:
             where.append("site = ?")
             params.append(site)
         if group:
             where.append("syndication_group = ?")
             params.append(group)
-        sql = f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY coalesce(published, ''), id"
+        select = f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles"
+        order = " ORDER BY coalesce(published, ''), id"
         if limit is not None:
-            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        rows = self._con.execute(sql, params).fetchall()
-        for start in range(0, len(rows), 500):
-            chunk = [_article_from_row(r) for r in rows[start : start + 500]]
-            yield from self._with_analysis(chunk)
+            sql = select + (" WHERE " + " AND ".join(where) if where else "") + order
+            rows = self._db.rows(sql + f" LIMIT {int(limit)} OFFSET {int(offset)}", params)
+            for start in range(0, len(rows), 500):
+                yield from self._with_analysis(
+                    [_article_from_row(r) for r in rows[start : start + 500]]
+                )
+            return
+        # Keyset pages, so a large corpus is never held in memory at once.
+        last: tuple[str, str] | None = None
+        while True:
+            page_where, page_params = list(where), list(params)
+            if last is not None:
+                page_where.append(
+                    "(coalesce(published, '') > ? OR (coalesce(published, '') = ? AND id > ?))"
+                )
+                page_params += [last[0], last[0], last[1]]
+            sql = select + (" WHERE " + " AND ".join(page_where) if page_where else "")
+            rows = self._db.rows(sql + order + " LIMIT 500", page_params)
+            if not rows:
+                return
+            articles = [_article_from_row(r) for r in rows]
+            yield from self._with_analysis(articles)
+            last = (articles[-1].published or "", articles[-1].id)
+
+    def iter_articles(self, *, batch_size: int = 1000) -> Iterator[list[Article]]:
+        """Every article in id order, ``batch_size`` at a time, with mentions, dates, events and
+        claims attached (for corpus-level stages such as verify). Streams: each table is read
+        once, in order, on cursors of its own; other store calls may run between batches."""
+        chunks = self._db.stream(
+            f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles ORDER BY {self._db.binary('id')}",
+            size=max(1, int(batch_size)),
+        )
+        batches = ([_article_from_row(r) for r in chunk] for chunk in chunks)
+        try:
+            yield from self._attach_streamed(batches)
+        finally:
+            chunks.close()
 
     def article(self, article_id: str) -> Article:
         """One article by id, or by a unique prefix of at least 6 characters."""
         if len(article_id) < 6:
             raise UsageError("give at least 6 characters of the article id")
-        rows = self._con.execute(
+        rows = self._db.rows(
             f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id LIKE ? ORDER BY id LIMIT 2",
             [article_id.replace("%", "").replace("_", "") + "%"],
-        ).fetchall()
+        )
         if not rows:
             raise NotFound(f"no article with id {article_id!r} in {self.location}")
         if len(rows) > 1:
@@ -267,9 +396,9 @@ class Store(AnalysisTables):
         return self._with_analysis([_article_from_row(rows[0])])[0]
 
     def sightings_of(self, article_id: str) -> list[str]:
-        rows = self._con.execute(
+        rows = self._db.rows(
             "SELECT input FROM sightings WHERE article_id = ? ORDER BY input", [article_id]
-        ).fetchall()
+        )
         return [r[0] for r in rows]
 
     def failures(self, *, stage: str | None = None) -> list[FailureRow]:
@@ -278,44 +407,42 @@ class Store(AnalysisTables):
         if stage:
             sql += " WHERE stage = ?"
             params.append(stage)
-        rows = self._con.execute(sql + " ORDER BY input, stage, code", params).fetchall()
+        rows = self._db.rows(sql + " ORDER BY input, stage, code", params)
         return [FailureRow(*r) for r in rows]
 
     def counts(self) -> dict[str, int]:
-        one = self._con.execute(
-            "SELECT count(*), count(DISTINCT syndication_group), count(duplicate_of), count(DISTINCT site) "
-            "FROM articles"
-        ).fetchone()
-        failures = self._con.execute("SELECT count(*) FROM failures").fetchone()
-        assert one is not None and failures is not None
-        return {
-            "articles": int(one[0]),
-            "syndication_groups": int(one[1]),
-            "exact_duplicates": int(one[2]),
-            "sites": int(one[3]),
-            "failures": int(failures[0]),
-        }
+        """Row counts, from one statement so they come from one snapshot."""
+        row = self._db.one(
+            "SELECT count(*), count(DISTINCT syndication_group), count(duplicate_of), "
+            "count(DISTINCT site), (SELECT count(*) FROM failures), "
+            "(SELECT count(*) FROM stories), (SELECT count(*) FROM claims), "
+            "(SELECT count(*) FROM claim_links) FROM articles"
+        )
+        assert row is not None
+        names = ("articles", "syndication_groups", "exact_duplicates", "sites", "failures",
+                 "stories", "claims", "links")  # fmt: skip
+        return {name: int(value) for name, value in zip(names, row, strict=True)}
 
     def export_table(self, path: str | Path, fmt: str) -> int:
         """Write every article to CSV or Parquet (JSON columns stay JSON text); return the count."""
         if fmt not in {"csv", "parquet"}:
             raise UsageError(f"unknown table export format {fmt!r}")
-        target = str(path).replace("'", "''")
-        options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
-        self._con.execute(
-            f"COPY (SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles ORDER BY id) TO '{target}' ({options})"
+        self._db.export(
+            f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles ORDER BY id", str(path), fmt
         )
-        row = self._con.execute("SELECT count(*) FROM articles").fetchone()
-        return int(row[0]) if row else 0
+        return int(self._db.scalar("SELECT count(*) FROM articles") or 0)
 
 
 def open_store(location: str | Path, *, read_only: bool = False) -> Store:
-    """Open (creating and migrating if needed) the store at ``location`` (a DuckDB file path)."""
+    """Open the store at ``location``: a DuckDB file path, or a ``postgresql://`` URL.
+
+    Read-write opens create the database (a DuckDB file) and apply any missing migrations.
+    ``read_only`` applies none and fails with NotFound if a DuckDB file does not exist, and with
+    StoreLocked at once (no waiting) if a writer process holds it.
+    """
     text = str(location)
     if text.startswith(("postgresql://", "postgres://")):
-        raise UsageError(
-            "PostgreSQL stores are not supported by this version; use a DuckDB file path"
-        )
+        return Store(PostgresBackend(text, read_only=read_only), migrate=not read_only)
     path = Path(text)
     if read_only and not path.exists():
         raise NotFound(
@@ -324,21 +451,4 @@ def open_store(location: str | Path, *, read_only: bool = False) -> Store:
         )
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise StoreLocked(f"{path} is in use by another process") from exc
-        raise StoreError(f"cannot open {path}: {exc}") from exc
-    except duckdb.Error as exc:
-        raise StoreError(f"cannot open {path}: {exc}") from exc
-    if read_only:
-        return _ReadOnlyStore(con, text)
-    return Store(con, text)
-
-
-class _ReadOnlyStore(Store):
-    def _migrate(self) -> None:
-        versions = self._con.execute("SELECT max(version) FROM schema_migrations").fetchone()
-        if versions and versions[0] is not None and int(versions[0]) > SCHEMA_VERSION:
-            raise SchemaTooNew(f"{self.location} has schema version {versions[0]}")
+    return Store(open_duckdb(path, read_only=read_only), migrate=not read_only)

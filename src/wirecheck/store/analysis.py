@@ -1,4 +1,5 @@
-"""The analyze stage's tables: actor and place mentions, resolved dates, events, actors, places.
+"""The analyze stage's tables: actor and place mentions, resolved dates, events, claims, actors,
+places.
 
 A mixin of :class:`wirecheck.store.Store`, kept apart so each module stays readable.
 """
@@ -6,14 +7,12 @@ A mixin of :class:`wirecheck.store.Store`, kept apart so each module stays reada
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import duckdb
-import pyarrow as pa
-
-from wirecheck.models import Article, DateMention, Event, Mention
+from wirecheck.models import Article, Claim, DateMention, Event, Mention
+from wirecheck.store.backend import Backend, Row
 
 MENTION_COLUMNS = (
     "article_id", "idx", "start_char", "end_char", "text", "type", "actor_id", "code", "role",
@@ -31,6 +30,34 @@ EVENT_COLUMNS = (
     "target_text", "place", "date", "date_precision", "negated", "modality", "attributed_to",
     "confidence",
 )  # fmt: skip
+
+
+CLAIM_COLUMNS = (
+    "article_id", "idx", "id", "sentence", "start_char", "end_char", "text", "kind",
+    "checkworthiness", "attribution", "attributed_to", "attributed_actor", "attributed_role",
+    "quote", "hedges", "actors", "events",
+)  # fmt: skip
+
+
+def _claim_values(c: Claim) -> tuple[Any, ...]:
+    return (
+        c.id, c.sentence, c.start, c.end, c.text, c.kind, c.checkworthiness, c.attribution,
+        c.attributed_to, c.attributed_actor, c.attributed_role, c.quote,
+        json.dumps(list(c.hedges), ensure_ascii=False), json.dumps(list(c.actors)),
+        json.dumps(list(c.events)),
+    )  # fmt: skip
+
+
+def _tuple(text: str) -> tuple[Any, ...]:
+    return () if text == "[]" else tuple(json.loads(text))  # most lists are empty
+
+
+def claim_from_row(row: Sequence[Any]) -> Claim:
+    """A claim from the columns ``CLAIM_COLUMNS[2:]`` of a row."""
+    values = list(row)
+    for i in (12, 13, 14):
+        values[i] = _tuple(values[i])
+    return Claim(*values)
 
 
 def _mention_values(m: Mention) -> tuple[Any, ...]:
@@ -55,8 +82,8 @@ def _event_values(e: Event) -> tuple[Any, ...]:
 
 def _event_from_row(row: Sequence[Any]) -> Event:
     values = list(row)
-    values[2] = tuple(json.loads(values[2]))
-    values[3] = tuple(json.loads(values[3]))
+    values[2] = _tuple(values[2])
+    values[3] = _tuple(values[3])
     return Event(*values)
 
 
@@ -116,52 +143,92 @@ class PlaceRow:
     lon: float | None
 
 
+class _SortedRows:
+    """The rows of one table in article-id order, handed out article batch by article batch."""
+
+    def __init__(self, chunks: Iterator[list[Row]]) -> None:
+        self._chunks = chunks
+        self._buffer: list[Row] = []
+        self._pos = 0
+
+    def up_to(self, last_id: str) -> dict[str, list[Sequence[Any]]]:
+        """Rows of articles up to ``last_id`` (inclusive) not handed out yet, by article."""
+        found: dict[str, list[Sequence[Any]]] = {}
+        while True:
+            if self._pos >= len(self._buffer):
+                chunk = next(self._chunks, None)
+                if chunk is None:
+                    return found
+                self._buffer, self._pos = chunk, 0
+            row = self._buffer[self._pos]
+            if row[0] > last_id:
+                return found
+            found.setdefault(row[0], []).append(row[1:])
+            self._pos += 1
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+
+
+def _attach(
+    articles: list[Article],
+    mentions: dict[str, list[Sequence[Any]]],
+    dates: dict[str, list[Sequence[Any]]],
+    events: dict[str, list[Sequence[Any]]],
+    claims: dict[str, list[Sequence[Any]]],
+) -> list[Article]:
+    return [
+        replace(
+            a,
+            mentions=tuple(Mention(*r) for r in mentions.get(a.id, ())),
+            dates=tuple(DateMention(*r) for r in dates.get(a.id, ())),
+            events=tuple(_event_from_row(r) for r in events.get(a.id, ())),
+            claims=tuple(claim_from_row(r) for r in claims.get(a.id, ())),
+        )
+        for a in articles
+    ]
+
+
+_ANALYSIS = (
+    ("mentions", MENTION_COLUMNS),
+    ("date_mentions", DATE_COLUMNS),
+    ("events", EVENT_COLUMNS),
+    ("claims", CLAIM_COLUMNS),
+)
+
+
 class AnalysisTables:
-    """Reading and writing the analyze stage's tables, and the bulk insert every table uses
-    (the base of Store)."""
+    """Reading and writing the analyze stage's tables (a base of Store)."""
 
-    _con: duckdb.DuckDBPyConnection
-
-    def _bulk(
-        self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], conflict: str
-    ) -> None:
-        if not rows:
-            return
-        staged = pa.Table.from_pylist([dict(zip(columns, row, strict=True)) for row in rows])
-        self._con.register("wirecheck_staged", staged)
-        try:
-            names = ", ".join(columns)
-            self._con.execute(
-                f"INSERT INTO {table} ({names}) SELECT {names} FROM wirecheck_staged {conflict}"
-            )
-        finally:
-            self._con.unregister("wirecheck_staged")
-
-    # -- reading --------------------------------------------------------------------------------
+    _db: Backend
 
     def _write_analysis(
         self, articles: Sequence[Article], version: int, actors: Sequence[ActorRow]
     ) -> None:
         ids = [a.id for a in articles]
-        for table in ("mentions", "date_mentions", "events"):
-            self._con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids])
-        self._bulk(
+        for table in ("mentions", "date_mentions", "events", "claims"):
+            self._db.run(f"DELETE FROM {table} WHERE {self._db.in_list('article_id')}", [ids])
+        self._db.bulk(
             "mentions",
             MENTION_COLUMNS,
             [(a.id, i, *_mention_values(m)) for a in articles for i, m in enumerate(a.mentions)],
-            "",
         )
-        self._bulk(
+        self._db.bulk(
             "date_mentions",
             DATE_COLUMNS,
             [(a.id, i, *_date_values(d)) for a in articles for i, d in enumerate(a.dates)],
-            "",
         )
-        self._bulk(
+        self._db.bulk(
             "events",
             EVENT_COLUMNS,
             [(a.id, i, *_event_values(e)) for a in articles for i, e in enumerate(a.events)],
-            "",
+        )
+        self._db.bulk(
+            "claims",
+            CLAIM_COLUMNS,
+            [(a.id, i, *_claim_values(c)) for a in articles for i, c in enumerate(a.claims)],
         )
         places = {
             m.id: (m.id, m.text, m.country, m.admin1, m.lat, m.lon)
@@ -169,55 +236,64 @@ class AnalysisTables:
             for m in a.mentions
             if m.type == "place" and m.id
         }
-        self._bulk(
+        self._db.bulk(
             "places",
             ("id", "name", "country", "admin1", "lat", "lon"),
             sorted(places.values()),
             "ON CONFLICT (id) DO NOTHING",
         )
-        self._bulk(
+        self._db.bulk(
             "actors",
             ("id", "type", "name", "country"),
             [(r.id, r.type, r.name, r.country) for r in actors],
             "ON CONFLICT (id) DO NOTHING",
         )
-        self._con.execute(
-            "UPDATE articles SET analysis_version = ? WHERE id IN (SELECT unnest(?))",
+        self._db.run(
+            f"UPDATE articles SET analysis_version = ? WHERE {self._db.in_list('id')}",
             [version, ids],
         )
 
     def _with_analysis(self, articles: list[Article]) -> list[Article]:
+        if not articles:
+            return []
         ids = [a.id for a in articles]
-        mentions: dict[str, list[Mention]] = {}
-        for row in self._con.execute(
-            f"SELECT article_id, {', '.join(MENTION_COLUMNS[2:])} FROM mentions "
-            "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, idx",
-            [ids],
-        ).fetchall():
-            mentions.setdefault(row[0], []).append(Mention(*row[1:]))
-        dates: dict[str, list[DateMention]] = {}
-        for row in self._con.execute(
-            f"SELECT article_id, {', '.join(DATE_COLUMNS[2:])} FROM date_mentions "
-            "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, idx",
-            [ids],
-        ).fetchall():
-            dates.setdefault(row[0], []).append(DateMention(*row[1:]))
-        events: dict[str, list[Event]] = {}
-        for row in self._con.execute(
-            f"SELECT article_id, {', '.join(EVENT_COLUMNS[2:])} FROM events "
-            "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, idx",
-            [ids],
-        ).fetchall():
-            events.setdefault(row[0], []).append(_event_from_row(row[1:]))
-        return [
-            replace(
-                a,
-                mentions=tuple(mentions.get(a.id, ())),
-                dates=tuple(dates.get(a.id, ())),
-                events=tuple(events.get(a.id, ())),
+        where = self._db.in_list("article_id")
+
+        def load(table: str, columns: Sequence[str]) -> dict[str, list[Sequence[Any]]]:
+            found: dict[str, list[Sequence[Any]]] = {}
+            for row in self._db.rows(
+                f"SELECT article_id, {', '.join(columns[2:])} FROM {table} "
+                f"WHERE {where} ORDER BY article_id, idx",
+                [ids],
+            ):
+                found.setdefault(row[0], []).append(row[1:])
+            return found
+
+        mentions, dates, events, claims = (load(t, c) for t, c in _ANALYSIS)
+        return _attach(articles, mentions, dates, events, claims)
+
+    def _attach_streamed(self, batches: Iterator[list[Article]]) -> Iterator[list[Article]]:
+        """Attach the analysis to batches of articles that come in id order (as the database
+        orders ``binary(id)``), reading each analysis table once, in one sorted pass, instead of
+        once per batch."""
+        db = self._db
+        streams = [
+            _SortedRows(
+                db.stream(
+                    f"SELECT article_id, {', '.join(columns[2:])} FROM {table} "
+                    f"ORDER BY {db.binary('article_id')}, idx"
+                )
             )
-            for a in articles
+            for table, columns in _ANALYSIS
         ]
+        try:
+            for batch in batches:
+                last = batch[-1].id
+                mentions, dates, events, claims = (s.up_to(last) for s in streams)
+                yield _attach(batch, mentions, dates, events, claims)
+        finally:
+            for s in streams:
+                s.close()
 
     def events(
         self,
@@ -259,8 +335,7 @@ class AnalysisTables:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [
-            EventRow(r[0], r[1], r[2], _event_from_row(r[3:]))
-            for r in self._con.execute(sql, params).fetchall()
+            EventRow(r[0], r[1], r[2], _event_from_row(r[3:])) for r in self._db.rows(sql, params)
         ]
 
     def actor_counts(
@@ -283,12 +358,10 @@ class AnalysisTables:
             sql += f" LIMIT {int(limit)}"
         return [
             ActorCount(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), tuple((r[6] or "").split(",")))
-            for r in self._con.execute(sql, params).fetchall()
+            for r in self._db.rows(sql, params)
         ]
 
     def places(self) -> dict[str, PlaceRow]:
         """Every place mentioned in the corpus, by id."""
-        rows = self._con.execute(
-            "SELECT id, name, country, admin1, lat, lon FROM places ORDER BY id"
-        ).fetchall()
+        rows = self._db.rows("SELECT id, name, country, admin1, lat, lon FROM places ORDER BY id")
         return {r[0]: PlaceRow(*r) for r in rows}
