@@ -307,7 +307,12 @@ class Article:
             {**e, "source": list(e["source"]), "target": list(e["target"])} for e in out["events"]
         ]
         out["claims"] = [
-            {**c, "hedges": list(c["hedges"]), "actors": list(c["actors"]), "events": list(c["events"])}
+            {
+                **c,
+                "hedges": list(c["hedges"]),
+                "actors": list(c["actors"]),
+                "events": list(c["events"]),
+            }
             for c in out["claims"]
         ]
         return out

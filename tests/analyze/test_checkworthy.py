@@ -102,7 +102,9 @@ def test_predict_edge_cases(model: CheckworthyModel) -> None:
     assert model.predict([]) == []
     (p,) = model.predict([""])
     assert 0.0 <= p <= 1.0
-    a, b = model.predict(["Exports fell by 8 percent in 2024.", "Exports fell by 8 percent in 2024."])
+    a, b = model.predict(
+        ["Exports fell by 8 percent in 2024.", "Exports fell by 8 percent in 2024."]
+    )
     assert a == pytest.approx(b)
 
 

@@ -65,12 +65,12 @@ def show(
     with store:
         article = store.article(article_id)
         seen_at = store.sightings_of(article.id)
+        assessment = store.assessment(article.id)
         if as_json:
             # The article record with what the verify stage adds: its story, its credibility,
             # and per claim its stance links, independent support and assessment.
             record = article.to_dict()
             record["story"] = store.story_of(article.id)
-            assessment = store.assessment(article.id)
             record["credibility"] = assessment.to_dict() if assessment else None
             rows = {row.claim.id: row for row in store.claims(article=article.id, limit=10_000)}
             for claim in record["claims"]:
@@ -100,6 +100,13 @@ def show(
         ("origin", article.origin),
         ("duplicate of", article.duplicate_of),
         ("warnings", ", ".join(article.warnings) or None),
+        (
+            "credibility",
+            f"{assessment.band} ({assessment.score:.0f}/100); `wirecheck explain "
+            f"{article.id[:12]}` gives the reasons"
+            if assessment
+            else None,
+        ),
     ):
         if value:
             out.print(f"[bold]{label}:[/bold] {value}", highlight=False)

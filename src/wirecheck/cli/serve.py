@@ -65,8 +65,11 @@ def report(
     db: DbOption = None,
     title: Annotated[str, typer.Option(help="The report's title.")] = "wirecheck report",
 ) -> None:
-    """Write one self-contained HTML report (works offline): overview, stories, articles with
-    their claims and signals, actor network, event timeline and map."""
+    """Write one self-contained HTML report that works offline.
+
+    Overview, stories with their independent sources, each article with its claims and signals,
+    actor network, event timeline and map.
+    """
     from wirecheck.report.html import write_report
 
     _, store = _open(db, read_only=True)

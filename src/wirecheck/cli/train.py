@@ -90,7 +90,8 @@ def train_stance_command(
     out_dir: OutOption = None,
 ) -> None:
     """Train the claim-stance classifier on Emergent (claim-grouped folds for its figures)."""
-    from wirecheck.verify.stance import DEFAULT_DIR, train_stance
+    from wirecheck.verify.stance import DATA_DIR as DEFAULT_DIR
+    from wirecheck.verify.stance import train_stance
 
     figures = train_stance(_need(data / "emergent_ferreira_vlachos_2016"), out_dir or DEFAULT_DIR)
     out.print_json(json.dumps(figures))

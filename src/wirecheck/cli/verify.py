@@ -97,7 +97,7 @@ def claims(
         c = row.claim
         who = c.attribution + (f": {c.attributed_to}" if c.attributed_to else "")
         table.add_row(
-            c.id[:16],
+            c.id,
             who,
             str(row.support.independent_support if row.support else 0),
             str(row.support.independent_contradict if row.support else 0),
@@ -155,8 +155,9 @@ def _explain_article(store: Store, article_id: str) -> None:
             + f"; {counts}; {_band(row.assessment)}",
             highlight=False,
         )
-        for link in store.claim_links(c.id)[:5]:
-            other = link.other if link.claim == c.id else link.claim
+        # Links are stored both ways (the stance of `other` towards `claim`); show this claim's.
+        for link in [k for k in store.claim_links(c.id) if k.claim == c.id][:5]:
+            other = link.other
             out.print(
                 f"    {link.stance}: {other}"
                 + (f" ({'; '.join(link.reasons)})" if link.reasons else ""),
@@ -171,8 +172,11 @@ def explain(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Explain one article's credibility assessment: each signal with its evidence, each claim
-    with who says it and which independent sources support or contradict it."""
+    """Explain one article's credibility: each reason with the sentence behind it.
+
+    Each signal with its value, contribution and evidence; each claim with who says it and which
+    independent sources support or contradict it.
+    """
     _, store = _open(db, read_only=True)
     with store:
         if as_json:

@@ -48,6 +48,7 @@ from wirecheck.models import Article, Document, Failure
 from wirecheck.pipeline._common import (
     Furniture,
     Item,
+    Processed,
     ProgressCallback,
     RunSummary,
     SiteSample,
@@ -146,25 +147,28 @@ def _ray_rows(dataset: ray.data.Dataset) -> Iterator[dict[str, Any]]:
 
 # -- pass one: furniture samples and ids ----------------------------------------------------------
 def sample_shards(batch: dict[str, Any], *, settings: Settings) -> dict[str, Any]:
-    """Ray task: for each shard, its document count, document ids and furniture samples."""
+    """Ray task: for each shard, its document count, its entries in order (``[id, input]`` for
+    a document, ``[None, input, stage, code, message]`` for an ingest failure) and its
+    furniture samples."""
     counts, ids_out, samples_out = [], [], []
     for items_json in batch["items"]:
         items = [ShardItem.from_list(i) for i in json.loads(str(items_json))]
         reader = ShardReader(settings)
-        ids: list[str] = []
+        ids: list[list[str | None]] = []
         samples: list[list[Any]] = []
         try:
             for item in reader.read(items):
                 if isinstance(item, Failure):
+                    ids.append([None, item.input, item.stage, item.code, item.message])
                     continue
-                ids.append(item.id)
+                ids.append([item.id, item.input])
                 sample = site_sample(item)
                 if sample is not None:
                     samples.append([sample.site, sample.digest, list(sample.keys)])
         finally:
             reader.close()
-        counts.append(len(ids))
-        ids_out.append(json.dumps(ids))
+        counts.append(sum(1 for entry in ids if entry[0] is not None))
+        ids_out.append(json.dumps(ids, ensure_ascii=False))
         samples_out.append(json.dumps(samples, ensure_ascii=False))
     return {
         "seq": np.asarray(batch["seq"], dtype=np.int64),
@@ -362,6 +366,7 @@ def run_ray(
         fs, root = fsspec.core.url_to_fs(run_dir)
         furniture = Furniture(settings.clean)
         known: dict[int, list[str]] = {}
+        direct: dict[int, list[Item]] = {}
         total = 0
         version = analysis_version(settings)
         if shards:
@@ -381,13 +386,22 @@ def run_ray(
                 total += int(row["count"])
                 for site, digest, keys in json.loads(row["samples"]):
                     furniture.add(SiteSample(site, digest, tuple(keys)))
-                ids = json.loads(row["ids"])
-                known[int(row["seq"])] = sorted(store.known_ids(ids, analysis_version=version))
+                entries = json.loads(row["ids"])
+                ids = [e[0] for e in entries if e[0] is not None]
+                seq = int(row["seq"])
+                known[seq] = sorted(store.known_ids(ids, analysis_version=version))
+                if len(known[seq]) == len(ids):
+                    # Nothing to compute: the driver replays the shard (its sightings and
+                    # ingest failures) without starting a worker, so a re-run of a finished
+                    # job costs one read of the inputs.
+                    direct[seq] = [_replayed(e) for e in entries]
         table = furniture.table()
         furniture_digest = table_digest(table)
         todo: list[dict[str, Any]] = []
         ready: dict[int, int] = {}
         for seq, shard in enumerate(shards):
+            if seq in direct:
+                continue
             fingerprint = _fingerprint(run_dir, shard, furniture_digest)
             marker = _read_marker(fs, shard_dir(root, seq))
             if marker is not None and _reusable(marker, fingerprint, known.get(seq, ())):
@@ -403,7 +417,11 @@ def run_ray(
             )
         known.clear()
         log.info(
-            "ray engine: %d shards, %d to compute, output in %s", len(shards), len(todo), run_dir
+            "ray engine: %d shards, %d to compute, %d already stored, output in %s",
+            len(shards),
+            len(todo),
+            len(direct),
+            run_dir,
         )
 
         def manifests() -> Iterator[dict[str, Any]]:
@@ -436,6 +454,10 @@ def run_ray(
             following = 0
             rows = manifests()
             while following < len(shards):
+                if following in direct:
+                    yield from direct.pop(following)
+                    following += 1
+                    continue
                 if following in ready:
                     yield from _shard_items(fs, shard_dir(root, following), ready.pop(following))
                     following += 1
@@ -464,6 +486,13 @@ def run_ray(
         parent = root.rstrip("/").rsplit("/", 1)[0]
         if fs.exists(parent) and not fs.ls(parent):
             fs.rmdir(parent)
+
+
+def _replayed(entry: list[Any]) -> Item:
+    """A pass-one entry of a shard whose documents are all stored, as the store loop's item."""
+    if entry[0] is None:
+        return Failure(str(entry[1]), str(entry[2]), str(entry[3]), str(entry[4]))
+    return Processed(str(entry[0]), str(entry[1]), None)
 
 
 def _no_raw_documents(tasks: list[Any]) -> list[Any]:
