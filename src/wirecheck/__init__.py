@@ -33,8 +33,25 @@ from wirecheck.errors import (
     UsageError,
     WirecheckError,
 )
-from wirecheck.models import Article, Document, DocumentKind, Failure, Notice, RemovedLine
+from wirecheck.models import (
+    Article,
+    Assessment,
+    Claim,
+    ClaimLink,
+    ClaimSupport,
+    DateMention,
+    Document,
+    DocumentKind,
+    Event,
+    Failure,
+    Mention,
+    Notice,
+    RemovedLine,
+    Signal,
+    Story,
+)
 from wirecheck.pipeline import RunSummary, analyze, analyze_text
+from wirecheck.pipeline.corpus import verify_corpus
 from wirecheck.settings import Settings, load_settings
 from wirecheck.store import Store, open_store
 
@@ -42,11 +59,17 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Article",
+    "Assessment",
     "BinaryInput",
+    "Claim",
+    "ClaimLink",
+    "ClaimSupport",
     "CorruptArchive",
+    "DateMention",
     "Document",
     "DocumentKind",
     "EmptyInput",
+    "Event",
     "ExtractionError",
     "Failure",
     "FetchBlocked",
@@ -61,6 +84,7 @@ __all__ = [
     "InputUnreadable",
     "InternalError",
     "MalformedRecord",
+    "Mention",
     "NoArticleText",
     "NotFound",
     "Notice",
@@ -69,9 +93,11 @@ __all__ = [
     "SchemaTooNew",
     "Settings",
     "SettingsError",
+    "Signal",
     "Store",
     "StoreError",
     "StoreLocked",
+    "Story",
     "UndecodableText",
     "UnsupportedFormat",
     "UsageError",
@@ -81,4 +107,5 @@ __all__ = [
     "analyze_text",
     "load_settings",
     "open_store",
+    "verify_corpus",
 ]

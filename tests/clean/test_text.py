@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from wirecheck.clean import page_url
 from wirecheck.clean.text import CleanedText, clean_scraped_text
 from wirecheck.errors import NoArticleText, WirecheckError
 
@@ -213,3 +214,17 @@ def test_teaser_box_inside_article_is_cut() -> None:
     assert {r.text for r in out.removed if r.reason == "teaser"} >= {
         "Museum returns a stolen tapestry to the abbey"
     }
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["https://www.a.example/world/x"], "https://www.a.example/world/x"),
+        # Scrapers and "copy link" often drop the scheme; the site must still be found.
+        (["Skip to content", "a-b.example/world/2026/x-y"], "https://a-b.example/world/2026/x-y"),
+        (["Reading time: 3 min", "e.g./x", "1.5/2", "and/or"], None),
+        (["cdn.example/avatars/u1.png"], None),
+    ],
+)
+def test_page_url_finds_the_address_line(lines: list[str], expected: str | None) -> None:
+    assert page_url(lines) == expected

@@ -29,6 +29,9 @@ __all__ = [
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _URL_LINE = re.compile(r"^https?://[^\s/]+\.[^\s/]+(?:/\S*)?$", re.I)
+# Browsers' "copy link" and many scrapers drop the scheme: "site.example/world/2026/a-story". A
+# host with a dot and a letter-only last label, then a path of at least one segment.
+_BARE_URL_LINE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/\S+$", re.I)
 _ASSET = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|ico|css|js|mp4|mp3)(?:\?\S*)?$|/avatars?/", re.I)
 
 
@@ -39,8 +42,12 @@ def page_url(lines: list[str]) -> str | None:
     """
     for line in lines[:80]:
         candidate = line.strip()
-        if _URL_LINE.match(candidate) and not _ASSET.search(candidate):
+        if _ASSET.search(candidate):
+            continue
+        if _URL_LINE.match(candidate):
             return candidate
+        if _BARE_URL_LINE.match(candidate):
+            return "https://" + candidate
     return None
 
 
