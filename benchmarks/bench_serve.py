@@ -5,6 +5,9 @@ Two steps:
     # 1. build a store of N articles (takes minutes; see "How the store is built" below)
     python benchmarks/bench_serve.py build /tmp/wc-bench --articles 100000 [--seed-articles 300]
 
+    # (a store built by an older wirecheck: apply the new migrations once)
+    python benchmarks/bench_serve.py upgrade /tmp/wc-bench/bench.duckdb
+
     # 2. serve it in a subprocess and offer a fixed request rate to each endpoint in turn
     python benchmarks/bench_serve.py run /tmp/wc-bench/bench.duckdb --rate 200 --seconds 15
 
@@ -211,6 +214,9 @@ def build(out: Path, articles: int, seed_articles: int, batch: int) -> dict[str,
             assessments=assessments,
         )
         timings["verification"] = time.perf_counter() - t
+        t = time.perf_counter()
+        store.optimize()  # search index and verification tables in key order (see Store.optimize)
+        timings["optimize"] = time.perf_counter() - t
         counts = store.counts()
     summary: dict[str, object] = {
         "db": str(db),
@@ -403,6 +409,71 @@ def latency(db: Path, repeats: int) -> None:
     store.close()
 
 
+def upgrade(db: Path) -> None:
+    """Open the store read-write once, so missing migrations (and their optimize) are applied."""
+    from wirecheck.store import open_store
+
+    started = time.perf_counter()
+    with open_store(db) as store:
+        versions = store.schema_versions()
+        print(f"# schema {versions[-1][0]} after {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        store.optimize()
+    print(f"# optimize: {time.perf_counter() - started:.1f} s")
+
+
+def calls(db: Path, repeats: int) -> None:
+    """Time the store calls behind the main endpoints directly (no HTTP, no JSON)."""
+    from wirecheck.store import open_store
+
+    rng = random.Random(0)
+    with open_store(db, read_only=True) as store:
+        total = store.counts()["articles"]
+        ids = [
+            a.id
+            for a in store.articles(limit=200, offset=rng.randrange(total - 200), analysis=False)
+        ]
+        stories = [s.id for s in store.stories(limit=200)]
+        claims = [r.claim.id for r in store.claims(limit=200, after=f"{ids[0]}:0")] or [None]
+        probes: dict[str, object] = {
+            "store.article(id)": lambda i: store.article(ids[i % len(ids)]),
+            "store.claims(article=id)": lambda i: store.claims(
+                article=ids[i % len(ids)], limit=1000
+            ),
+            "store.claim_links_of(claims of id)": lambda i: store.claim_links_of(
+                [f"{ids[i % len(ids)]}:{n}" for n in range(6)]
+            ),
+            "store.articles(limit=51, offset<=5000, analysis=False)": lambda i: list(
+                store.articles(limit=51, offset=rng.randrange(5000), analysis=False)
+            ),
+            "store.story(id) + articles_by_id(50 members)": lambda i: store.articles_by_id(
+                store.story(stories[i % len(stories)]).articles[:50]
+            ),
+            "store.events(actor=..., limit=51)": lambda i: store.events(
+                actor=("RUS", "UKR", "USA", "CHN", "LTU")[i % 5], limit=51
+            ),
+            "store.claims(limit=51, after=claim)": lambda i: store.claims(
+                limit=51, after=claims[i % len(claims)]
+            ),
+            "store.search(q, limit=21)": lambda i: store.search(
+                ("drills", "gas pipeline", "ambassador", "drone", "navy exercise")[i % 5], limit=21
+            ),
+        }
+        print(f"# {dt.date.today()} {platform.node()}; store calls, {repeats} per row")
+        print("| store call | median ms | min ms |")
+        print("|---|---|---|")
+        for name, probe in probes.items():
+            assert callable(probe)
+            probe(0)
+            times = []
+            for i in range(repeats):
+                started = time.perf_counter()
+                probe(i)
+                times.append(time.perf_counter() - started)
+            times.sort()
+            print(f"| {name} | {1000 * times[len(times) // 2]:.1f} | {1000 * times[0]:.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -419,9 +490,18 @@ def main() -> None:
     lat = sub.add_parser("latency")
     lat.add_argument("db", type=Path)
     lat.add_argument("--repeats", type=int, default=15)
+    up = sub.add_parser("upgrade")
+    up.add_argument("db", type=Path)
+    c = sub.add_parser("calls")
+    c.add_argument("db", type=Path)
+    c.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
     if args.command == "latency":
         latency(args.db, args.repeats)
+    elif args.command == "upgrade":
+        upgrade(args.db)
+    elif args.command == "calls":
+        calls(args.db, args.repeats)
     elif args.command == "build":
         print(json.dumps(build(args.out, args.articles, args.seed_articles, args.batch), indent=2))
     else:

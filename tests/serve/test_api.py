@@ -258,3 +258,32 @@ def test_openapi_describes_typed_pages(client: TestClient) -> None:
     )
     assert "/" not in paths and "/articles/{article_id}" not in paths  # HTML pages stay out
     assert json.dumps(schema).count("HTTPValidationError") == 0  # our error body everywhere
+
+
+def test_story_detail_lists_members_in_story_order(client: TestClient, read_store: Store) -> None:
+    stories = read_store.stories(limit=20)
+    assert stories
+    for story in stories:
+        body = client.get(f"/api/stories/{story.id}").json()
+        assert [m["id"] for m in body["members"]] == list(story.articles[:50])
+        for member in body["members"]:
+            article = read_store.article(member["id"])
+            assert (member["title"], member["site"]) == (article.title, article.site)
+        grouped = sorted(a for g in body["sources"] for a in g["articles"])
+        assert grouped == sorted(story.articles[:50])
+
+
+def test_events_by_actor_match_the_store(client: TestClient, read_store: Store) -> None:
+    codes = {c for r in read_store.events() for c in (*r.event.source, *r.event.target) if c}
+    assert codes
+    for code in sorted(codes)[:5]:
+        prefix = code[:3]
+        items = client.get(f"/api/events?actor={prefix}&limit=200").json()["items"]
+        expected = [
+            r
+            for r in read_store.events()
+            if any(c.startswith(prefix) for c in (*r.event.source, *r.event.target))
+        ][:200]
+        assert [(i["article_id"], i["sentence"], i["trigger_start"]) for i in items] == [
+            (r.article_id, r.event.sentence, r.event.trigger_start) for r in expected
+        ]

@@ -201,10 +201,10 @@ def article_page(
     article = api.article_detail(state, article_id)
     links: dict[str, list[schemas.ClaimLink]] = {}
     with state.pool.reader() as store:
-        for item in article.claims:
-            found = store.claim_links(item.claim.id)
-            if found:
-                links[item.claim.id] = [convert.claim_link(k) for k in found[:10]]
+        by_claim = store.claim_links_of([item.claim.id for item in article.claims])
+    for claim_id, found in by_claim.items():
+        if found:
+            links[claim_id] = [convert.claim_link(k) for k in found[:10]]
     actor_ids = {m.id for m in article.mentions if m.id and m.type != "place"}
     known_actors = state.actor_index()
     return _page(

@@ -109,6 +109,7 @@ class Cache:
         self._values: dict[str, tuple[float, int, Any]] = {}
         self._generation = 0
         self._lock = threading.Lock()
+        self._computing: dict[str, threading.Lock] = {}
 
     def bump(self) -> None:
         with self._lock:
@@ -123,6 +124,19 @@ class Cache:
         if hit is not None and now - hit[0] < self._ttl and hit[1] == generation:
             value: T = hit[2]
             return value
+        with self._lock:
+            computing = self._computing.setdefault(key, threading.Lock())
+        # One computation per key at a time: when an entry expires under load, the other
+        # requests wait for it instead of all running the same query at once.
+        with computing:
+            with self._lock:
+                hit = self._values.get(key)
+            if hit is not None and time.monotonic() - hit[0] < self._ttl and hit[1] == generation:
+                cached: T = hit[2]
+                return cached
+            return self._compute(key, compute, now, generation)
+
+    def _compute(self, key: str, compute: Callable[[], T], now: float, generation: int) -> T:
         fresh = compute()
         with self._lock:
             if self._generation == generation:

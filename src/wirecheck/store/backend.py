@@ -78,11 +78,19 @@ class Backend:
         """Insert many rows at once (``conflict`` is an ``ON CONFLICT ...`` clause or empty)."""
         raise NotImplementedError
 
-    def bulk_columns(self, table: str, data: Mapping[str, list[Any]], conflict: str = "") -> None:
+    def bulk_columns(
+        self, table: str, data: Mapping[str, list[Any]], conflict: str = "", *, order: str = ""
+    ) -> None:
         """:meth:`bulk` with the values given column by column (cheaper for millions of rows:
-        no row tuples are built on DuckDB)."""
+        no row tuples are built on DuckDB). ``order`` (columns) stores the rows in that order
+        where the layout matters (DuckDB, see :meth:`cluster`); ignored elsewhere."""
         columns = list(data)
         self.bulk(table, columns, list(zip(*data.values(), strict=True)), conflict)
+
+    def cluster(self, table: str, order: str) -> None:
+        """Rewrite ``table`` in ``order`` (inside the caller's transaction), so a lookup by the
+        leading column reads only the blocks whose min/max span its value. No-op where the
+        database has real indexes for those lookups (PostgreSQL)."""
 
     def stream(
         self, sql: str, params: Params = (), *, size: int = 5000
@@ -180,7 +188,16 @@ class DuckDBBackend(Backend):
         if rows:
             self.bulk_columns(table, _columns(columns, rows), conflict)
 
-    def bulk_columns(self, table: str, data: Mapping[str, list[Any]], conflict: str = "") -> None:
+    def cluster(self, table: str, order: str) -> None:
+        staged = f"wc_cluster_{table}"
+        self.run(f"CREATE TEMP TABLE {staged} AS SELECT * FROM {table}")
+        self.run(f"DELETE FROM {table}")
+        self.run(f"INSERT INTO {table} SELECT * FROM {staged} ORDER BY {order}")
+        self.run(f"DROP TABLE {staged}")
+
+    def bulk_columns(
+        self, table: str, data: Mapping[str, list[Any]], conflict: str = "", *, order: str = ""
+    ) -> None:
         if not data or not len(next(iter(data.values()))):
             return
         # Rows go in as an Arrow table: DuckDB's executemany runs one statement per row, which
@@ -191,7 +208,8 @@ class DuckDBBackend(Backend):
             self._con.register("wirecheck_staged", staged)
             try:
                 self._con.execute(
-                    f"INSERT INTO {table} ({names}) SELECT {names} FROM wirecheck_staged {conflict}"
+                    f"INSERT INTO {table} ({names}) SELECT {names} FROM wirecheck_staged "
+                    f"{'ORDER BY ' + order if order else ''} {conflict}"
                 )
             finally:
                 self._con.unregister("wirecheck_staged")

@@ -254,6 +254,75 @@ MIGRATIONS: list[tuple[int, str, list[Statement]]] = [
             },
         ],
     ),
+    (
+        5,
+        "indexes for serving: analysis rows by article, claims by id; event actors by code",
+        [
+            # Point lookups of one article's analysis. On DuckDB these are ART indexes on tables
+            # written a batch at a time (never replaced wholesale, unlike the verification tables
+            # above), so they cost little at COMMIT; the composite (article_id, idx) keys do not
+            # serve an ``article_id = ?`` lookup there. PostgreSQL's primary keys already do.
+            {"duckdb": "CREATE INDEX mentions_article ON mentions (article_id)", "postgresql": ""},
+            {
+                "duckdb": "CREATE INDEX dates_article ON date_mentions (article_id)",
+                "postgresql": "",
+            },
+            {"duckdb": "CREATE INDEX events_article ON events (article_id)", "postgresql": ""},
+            {"duckdb": "CREATE INDEX claims_article ON claims (article_id)", "postgresql": ""},
+            {"duckdb": "CREATE INDEX claims_id ON claims (id)", "postgresql": ""},
+            # One row per event and actor code on either side, with the event's sort day
+            # (coalesce(event date, article day)) and the usual filters, so "events by actor"
+            # is a prefix match on a narrow table instead of LIKE over JSON text joined to
+            # articles. Filled at write time; migration 5 fills it for stored events.
+            """CREATE TABLE event_actors (
+                code VARCHAR NOT NULL,
+                day VARCHAR,
+                article_id VARCHAR NOT NULL,
+                idx INTEGER NOT NULL,
+                plover VARCHAR NOT NULL,
+                quad_class INTEGER NOT NULL
+            )""",
+            "CREATE INDEX event_actors_article ON event_actors (article_id)",
+            {
+                "duckdb": "",  # an ART index does not serve a prefix (LIKE 'RUS%') match
+                "postgresql": "CREATE INDEX event_actors_code ON event_actors "
+                "(code text_pattern_ops, day)",
+            },
+            {
+                "duckdb": """INSERT INTO event_actors
+                    SELECT DISTINCT code, day, article_id, idx, plover, quad_class FROM (
+                        SELECT unnest(list_concat(CAST(e.source AS JSON)::VARCHAR[],
+                                                  CAST(e.target AS JSON)::VARCHAR[])) AS code,
+                               coalesce(e.date, substr(a.published, 1, 10)) AS day,
+                               e.article_id, e.idx, e.plover, e.quad_class
+                        FROM events e LEFT JOIN articles a ON a.id = e.article_id
+                    ) WHERE code IS NOT NULL AND code <> ''""",
+                "postgresql": """INSERT INTO event_actors
+                    SELECT DISTINCT c.code, coalesce(e.date, substr(a.published, 1, 10)),
+                           e.article_id, e.idx, e.plover, e.quad_class
+                    FROM events e LEFT JOIN articles a ON a.id = e.article_id
+                    CROSS JOIN LATERAL (
+                        SELECT json_array_elements_text(e.source::json) AS code
+                        UNION SELECT json_array_elements_text(e.target::json)
+                    ) c
+                    WHERE c.code <> ''""",
+            },
+        ],
+    ),
+    (
+        6,
+        "search postings carry their document's length",
+        [
+            # BM25 needs each hit's document length; joining the 100k-row search_docs to every
+            # query's postings was most of a search's time (DuckDB, 100k articles).
+            {"duckdb": "ALTER TABLE search_terms ADD COLUMN length INTEGER", "postgresql": ""},
+            {
+                "duckdb": "UPDATE search_terms SET length = d.length FROM search_docs d "
+                "WHERE d.article_id = search_terms.article_id",
+                "postgresql": "",
+            },
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

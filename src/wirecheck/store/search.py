@@ -33,7 +33,7 @@ STOPWORDS = frozenset(
     more most my myself no nor not now of off on once only or other our ours ourselves out over own
     same she should so some such than that the their theirs them themselves then there these they
     this those through to too under until up very was we were what when where which while who whom
-    why will with you your yours yourself yourselves said says""".split()  # noqa: SIM905
+    why will with you your yours yourself yourselves said says""".split()
 )
 
 
@@ -90,8 +90,10 @@ class SearchIndex:
 
     _db: Backend
 
-    def _index_articles(self, ids: Sequence[str]) -> None:
-        """Index the stored articles ``ids`` not yet indexed (inside the caller's transaction)."""
+    def _index_articles(self, ids: Sequence[str], *, lengths: bool = True) -> None:
+        """Index the stored articles ``ids`` not yet indexed (inside the caller's transaction).
+        ``lengths=False`` is for migration 4, which runs before search_terms has its length
+        column (migration 6 fills it)."""
         if not ids:
             return
         db = self._db
@@ -118,12 +120,20 @@ class SearchIndex:
             counts = Counter(terms(body))
             for term in terms(title or ""):
                 counts[term] += TITLE_WEIGHT
-            term_rows += [(article_id, t, n) for t, n in counts.items()]
-            doc_rows.append((article_id, sum(counts.values())))
-        db.bulk("search_terms", ("article_id", "term", "tf"), term_rows)
+            length = sum(counts.values())
+            term_rows += [(article_id, t, n, length) for t, n in counts.items()]
+            doc_rows.append((article_id, length))
+        columns: tuple[str, ...] = ("article_id", "term", "tf", "length")
+        if not lengths:
+            columns, term_rows = columns[:3], [r[:3] for r in term_rows]
+        db.bulk("search_terms", columns, term_rows)
         db.bulk("search_docs", ("article_id", "length"), doc_rows)
 
-    def _reindex_all(self, batch_size: int = 2000) -> None:
+    def _cluster_search(self) -> None:
+        """DuckDB: rewrite the term table in term order (inside the caller's transaction)."""
+        self._db.cluster("search_terms", "term, article_id")
+
+    def _reindex_all(self, batch_size: int = 2000, *, lengths: bool = True) -> None:
         after = ""
         while True:
             ids = [r[0] for r in self._db.rows(
@@ -131,7 +141,7 @@ class SearchIndex:
             )]  # fmt: skip
             if not ids:
                 return
-            self._index_articles(ids)
+            self._index_articles(ids, lengths=lengths)
             after = ids[-1]
 
     def search(self, query: str, *, limit: int = 20, after: str | None = None) -> list[SearchHit]:
@@ -151,31 +161,52 @@ class SearchIndex:
             )
             params = [" | ".join(f"'{w}'" for w in query_words)]
         else:
-            scored = (
-                "q AS (SELECT DISTINCT unnest(?) AS term), "
-                "n AS (SELECT count(*) AS docs, avg(length) AS avgdl FROM search_docs), "
-                "df AS (SELECT t.term, count(*) AS df FROM search_terms t "
-                "WHERE t.term IN (SELECT term FROM q) GROUP BY t.term), "
-                "scored AS (SELECT t.article_id, sum("
-                "ln(1 + (n.docs - df.df + 0.5) / (df.df + 0.5)) * t.tf * "
-                f"({K1} + 1) / (t.tf + {K1} * (1 - {B} + {B} * d.length / n.avgdl))) AS score "
-                "FROM search_terms t JOIN df ON df.term = t.term "
-                "JOIN search_docs d ON d.article_id = t.article_id CROSS JOIN n "
-                "GROUP BY t.article_id)"
+            # One equality per term: with search_terms in term order (optimize()), each reads
+            # only the blocks whose min/max span that term instead of all 8.9M rows (100k
+            # articles); an IN list would be checked against the blocks as one wide range.
+            stems = list(dict.fromkeys(_stem(w) for w in query_words))
+            # Each posting carries its document's length (migration 6), so scoring joins
+            # nothing; one term needs no grouping either (an article holds a term once).
+            postings = " UNION ALL ".join(
+                "SELECT article_id, term, tf, length FROM search_terms WHERE term = ?"
+                for _ in stems
             )
-            params = [list(dict.fromkeys(_stem(w) for w in query_words))]
+            weight = (
+                "ln(1 + (n.docs - pd.df + 0.5) / (pd.df + 0.5)) * pd.tf * "
+                f"({K1} + 1) / (pd.tf + {K1} * (1 - {B} + {B} * pd.length / n.avgdl))"
+            )
+            scored = (
+                f"p AS ({postings}), "
+                "pd AS (SELECT article_id, tf, length, "
+                "count(*) OVER (PARTITION BY term) AS df FROM p), "
+                "n AS (SELECT count(*) AS docs, avg(length) AS avgdl FROM search_docs), "
+                + (
+                    f"scored AS (SELECT pd.article_id, {weight} AS score FROM pd CROSS JOIN n)"
+                    if len(stems) == 1
+                    else f"scored AS (SELECT pd.article_id, sum({weight}) AS score "
+                    "FROM pd CROSS JOIN n GROUP BY pd.article_id)"
+                )
+            )
+            params = list(stems)
         # Rounding makes the order (and so the cursor) deterministic despite float sums whose
         # order a parallel aggregate may change.
-        sql = (
-            f"WITH {scored}, ranked AS (SELECT article_id, round(score, 9) AS score, "
-            "row_number() OVER (ORDER BY round(score, 9) DESC, article_id) AS rn FROM scored) "
-            "SELECT r.article_id, a.title, a.body, r.score FROM ranked r "
-            "JOIN articles a ON a.id = r.article_id"
-        )
+        # The page is a top-N cut before joining articles (a numbered ranking of every hit
+        # sorted them all, and joining their titles and bodies first read thousands of texts to
+        # show twenty); the cursor is the last hit's place in (score desc, id) order.
+        page = "SELECT article_id, score FROM ranked"
         if after is not None:
-            sql += " WHERE r.rn > (SELECT rn FROM ranked WHERE article_id = ?)"
-            params.append(after)
-        sql += f" ORDER BY r.rn LIMIT {int(limit)}"
+            page += (
+                " WHERE score < (SELECT score FROM ranked WHERE article_id = ?) OR (score = "
+                "(SELECT score FROM ranked WHERE article_id = ?) AND article_id > ?)"
+            )
+            params += [after, after, after]
+        page += f" ORDER BY score DESC, article_id LIMIT {int(limit)}"
+        sql = (
+            f"WITH {scored}, ranked AS (SELECT article_id, round(score, 9) AS score FROM scored), "
+            f"page AS ({page}) "
+            "SELECT r.article_id, a.title, a.body, r.score FROM page r "
+            "JOIN articles a ON a.id = r.article_id ORDER BY r.score DESC, r.article_id"
+        )
         return [
             SearchHit(r[0], r[1], snippet(r[1], r[2], query_words), float(r[3]))
             for r in db.rows(sql, params)
