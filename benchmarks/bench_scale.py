@@ -114,17 +114,23 @@ def run_analyze(
     sampler.join()
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"analyze exited {proc.returncode}: {stderr.decode()[-2000:]}")
-    summary = json.loads(stdout)
+    try:
+        summary = json.loads(stdout)
+    except ValueError:
+        # Keep the time and memory even when the summary is unreadable (seen once at 100k: stdout
+        # began with something other than the JSON); show what came out instead.
+        print(f"unreadable summary: {stdout[:300]!r}", file=sys.stderr)
+        summary = {}
     return {
         "engine": engine,
         "workers": workers,
         "analysis": analysis,
         "verify": verify,
-        "documents": summary["documents"],
-        "articles": summary["totals"]["articles"],
-        "groups": summary["totals"]["syndication_groups"],
+        "documents": summary.get("documents"),
+        "articles": summary.get("totals", {}).get("articles"),
+        "groups": summary.get("totals", {}).get("syndication_groups"),
         "seconds": round(seconds, 1),
-        "docs_per_s": round(summary["documents"] / seconds, 1),
+        "docs_per_s": round(summary.get("documents", 0) / seconds, 1),
         "peak_tree_mb": round(sampler.peak_tree / 2**20),
         "peak_driver_mb": round(sampler.peak_driver / 2**20),
         # The machine is shared: the 1-minute load average before and after the run says how
