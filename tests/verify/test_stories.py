@@ -431,3 +431,49 @@ def test_a_big_story_stays_whole_although_few_of_its_pairs_are_compared() -> Non
     groups = story_partition([*items, *CORPUS], stats=stats)
     assert [it.article_id for it in items] in groups
     assert stats["pairs"] < 120 * 119 / 2 / 2  # well under half of the story's pairs compared
+
+
+def _naive_average_linkage(
+    n: int, lo: list[int], hi: list[int], sim: list[float], threshold: float
+) -> list[list[int]]:
+    """Written for clarity, cubic: merge the best pair of clusters (mean of their candidate cross
+    pairs; ties to the smaller member indices) while it reaches the threshold."""
+    clusters = [[i] for i in range(n)]
+    pairs = {(a, b): s for a, b, s in zip(lo, hi, sim, strict=True)}
+    pairs.update({(b, a): s for (a, b), s in list(pairs.items())})
+    while True:
+        best = None
+        for x in range(len(clusters)):
+            for y in range(x + 1, len(clusters)):
+                cross = [pairs[(p, q)] for p in clusters[x] for q in clusters[y] if (p, q) in pairs]
+                if not cross:
+                    continue
+                score = sum(cross) / len(cross)
+                key = (-score, *sorted((min(clusters[x]), min(clusters[y]))))
+                if score >= threshold and (best is None or key < best[0]):
+                    best = (key, x, y)
+        if best is None:
+            return sorted((sorted(c) for c in clusters), key=lambda c: c[0])
+        _, x, y = best
+        clusters[x] = clusters[x] + clusters.pop(y)
+
+
+def test_average_linkage_matches_a_naive_implementation_with_ties() -> None:
+    from wirecheck.verify._storylink import average_linkage
+
+    rng = random.Random(3)
+    for _ in range(40):
+        n = rng.randint(2, 14)
+        edges = {(a, b) for a in range(n) for b in range(a + 1, n) if rng.random() < 0.4}
+        lo = [a for a, _ in sorted(edges)]
+        hi = [b for _, b in sorted(edges)]
+        # few distinct values, so that ties between candidate merges are common
+        sim = [rng.choice([0.2, 0.5, 0.5, 0.75, 1.0]) for _ in lo]
+        got = average_linkage(
+            n,
+            np.asarray(lo, dtype=np.int64),
+            np.asarray(hi, dtype=np.int64),
+            np.asarray(sim, dtype=np.float64),
+            threshold=0.5,
+        )
+        assert got == _naive_average_linkage(n, lo, hi, sim, 0.5)

@@ -75,39 +75,54 @@ def average_linkage(
 def _agglomerate(
     nodes: list[int], lo: list[int], hi: list[int], sim: list[float], threshold: float
 ) -> list[list[int]]:
-    """Average linkage within one component. Cluster keys are their smallest member index."""
+    """Average linkage within one component.
+
+    Merges are taken by (score, the two clusters' smallest member indices). A merged cluster
+    lives on under the id of the side with more neighbours, and only its links to the other
+    side's neighbours change, so a merge costs the smaller side's degree, not the cluster's size:
+    a story of thousands of near-identical reports absorbing one report at a time was quadratic
+    (30k generated articles: 7 million heap pops, 108 s).
+    """
     members: dict[int, list[int]] = {v: [v] for v in nodes}
+    label: dict[int, int] = {v: v for v in nodes}  # a cluster's smallest member index
     # For each pair of neighbouring clusters: (sum of the candidate similarities, their number).
     links: dict[int, dict[int, tuple[float, int]]] = {v: {} for v in nodes}
     for a, b, s in zip(lo, hi, sim, strict=True):
         links[a][b] = links[b][a] = (s, 1)
 
-    def score(a: int, b: int) -> float:
+    def entry(a: int, b: int) -> tuple[float, int, int, int, int]:
         total, count = links[a][b]
-        return total / count
+        if label[a] > label[b]:
+            a, b = b, a
+        return (-(total / count), label[a], label[b], a, b)
 
-    heap: list[tuple[float, int, int]] = [
-        (-s, a, b) for a, b, s in zip(lo, hi, sim, strict=True) if s >= threshold
-    ]
+    heap = [entry(a, b) for a, b, s in zip(lo, hi, sim, strict=True) if s >= threshold]
     heapq.heapify(heap)
     while heap:
-        neg, a, b = heapq.heappop(heap)
+        item = heapq.heappop(heap)
+        _, la, lb, a, b = item
         if a not in members or b not in members or b not in links[a]:
             continue
-        if score(a, b) != -neg:  # stale entry: one side grew since it was pushed
-            continue
-        keep, gone = (a, b) if a < b else (b, a)
-        members[keep] = sorted(members[keep] + members.pop(gone))
+        if label[a] != la or label[b] != lb or entry(a, b) != item:
+            continue  # stale: a side grew or was relabelled since this was pushed
+        keep, gone = (a, b) if len(links[a]) >= len(links[b]) else (b, a)
+        relabelled = label[gone] < label[keep]
+        members[keep].extend(members.pop(gone))
+        label[keep] = min(label[keep], label.pop(gone))
         merged = links[keep]
         del merged[gone]
+        changed = []
         for other, (total, count) in links.pop(gone).items():
             if other == keep:
                 continue
             del links[other][gone]
             old_total, old_count = merged.get(other, (0.0, 0))
             merged[other] = links[other][keep] = (old_total + total, old_count + count)
-        for other in sorted(merged):
-            avg = score(keep, other)
-            if avg >= threshold:
-                heapq.heappush(heap, (-avg, min(keep, other), max(keep, other)))
-    return list(members.values())
+            changed.append(other)
+        # Links to neighbours of the kept side alone are unchanged, and so are their heap
+        # entries, unless the cluster's smallest member (the tie-break) changed.
+        for other in list(merged) if relabelled else changed:
+            pushed = entry(keep, other)
+            if -pushed[0] >= threshold:
+                heapq.heappush(heap, pushed)
+    return [sorted(m) for m in members.values()]
