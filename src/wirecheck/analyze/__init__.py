@@ -41,7 +41,7 @@ __all__ = [
 
 # Bumped whenever the stage's output changes meaning, so stored articles analysed by an older
 # version are analysed again on the next run.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4  # 4: event argument spans (phrase extent, target fallback, pairs)
 
 
 @dataclass(frozen=True)
