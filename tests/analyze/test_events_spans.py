@@ -116,3 +116,13 @@ def test_name_inside_a_noun_phrase_stands_for_the_phrase(setup: Any) -> None:
     text = "The Kremlin welcomed the decision by the World Economic Forum."
     e = _one(_events(setup, text), "SUPPORT")
     assert e.source_text == "Kremlin" and e.target_text == "World Economic Forum"
+
+
+def test_the_reporting_speaker_is_not_taken_as_the_target(setup: Any) -> None:
+    text = (
+        "France expelled two Russian diplomats on Wednesday, accusing the pair of spying, "
+        "the French foreign ministry said."
+    )
+    e = _one(_events(setup, text), "ACCUSE")
+    assert e.source == ("FRA",)
+    assert "FRAGOV" not in e.target  # the ministry reports the accusation; it is not accused

@@ -45,6 +45,13 @@ _PRONOUNS = {"it", "they", "he", "she", "we", "its", "their", "his", "her", "our
 _INSIDE_NP = {"compound", "amod", "poss", "det", "case", "flat", "nmod", "nummod"}
 
 
+#: Reporting verbs: a sentence whose main verb is one of these reports an event, it is not one.
+_REPORTING_FORMS = frozenset((
+    "say", "says", "said", "saying", "tell", "tells", "told", "telling",
+    "add", "adds", "added", "state", "states", "stated",
+))  # fmt: skip
+
+
 @dataclass
 class _Arg:
     """One side of an event: actor codes and the text of the noun phrase."""
@@ -228,6 +235,8 @@ class _Arguments:
             # "The New York Times"): climb to the phrase's head.
             while t.dep_ in _INSIDE_NP and t.head.i != t.i and t.head.tag_.startswith("NN"):
                 t = t.head
+            if t.dep_ in ("nsubj", "nsubjpass") and t.head.lower_ in _REPORTING_FORMS:
+                continue  # "..., the foreign ministry said": who reports it, not who is acted on
             if t.i not in src and t.i not in d.tokens and t not in cands:
                 cands.append(t)
         if not cands:

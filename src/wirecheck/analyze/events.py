@@ -27,7 +27,13 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from wirecheck.analyze._eventargs import ACTOR_TYPES, RECIPROCAL, _Arguments, _Draft
+from wirecheck.analyze._eventargs import (
+    _REPORTING_FORMS,
+    ACTOR_TYPES,
+    RECIPROCAL,
+    _Arguments,
+    _Draft,
+)
 from wirecheck.analyze._eventrules import (
     ACTOR_ENTS,
     TriggerDictionary,
@@ -419,12 +425,6 @@ class _Sentence(_Arguments):
         if d.source.codes or d.target.codes or d.source.text:
             drafts.append(d)
 
-
-#: Reporting verbs: a sentence whose main verb is one of these reports an event, it is not one.
-_REPORTING_FORMS = frozenset((
-    "say", "says", "said", "saying", "tell", "tells", "told", "telling",
-    "add", "adds", "added", "state", "states", "stated",
-))  # fmt: skip
 
 #: (governing code, governed category) -> a more specific governing code.
 _REFINE = {
