@@ -249,8 +249,12 @@ def core_span(t: Token) -> tuple[int, int]:
             keep += [x.i for x in c.subtree]
         elif c.i > t.i and c.dep_ == "amod" and len(list(c.subtree)) <= 6:
             keep += [x.i for x in c.subtree]
-    start, end = min(keep), max(keep) + 1
-    doc = t.doc
+    return _trimmed(t.doc, min(keep), max(keep) + 1)
+
+
+def _trimmed(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without leading determiners or punctuation and trailing punctuation (one
+    token is always kept)."""
     while start < end - 1 and (doc[start].lower_ in _DETS or doc[start].is_punct):
         start += 1
     while end - 1 > start and doc[end - 1].is_punct:
@@ -274,13 +278,7 @@ def phrase_span(t: Token) -> tuple[int, int]:
     for c in t.children:
         if c.i > t.i and c.dep_ not in _TEXT_CUT and c.dep_ not in ("cc", "conj"):
             keep += _phrase_tokens(c)
-    lo, hi = min(keep), max(keep) + 1
-    doc = t.doc
-    while lo < hi - 1 and (doc[lo].lower_ in _DETS or doc[lo].is_punct):
-        lo += 1
-    while hi - 1 > lo and doc[hi - 1].is_punct:
-        hi -= 1
-    return lo, hi
+    return _trimmed(t.doc, min(keep), max(keep) + 1)
 
 
 def _phrase_tokens(t: Token) -> list[int]:

@@ -37,8 +37,9 @@ import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
 
 from wirecheck.analyze.eventtype import DEFAULT_DIR as EVENTTYPE_DIR
-from wirecheck.analyze.eventtype import Embedder, _fit_idf, _hashed_counts, _sha256, _tfidf
+from wirecheck.analyze.eventtype import Embedder, _fit_idf, _hashed_counts, _tfidf
 from wirecheck.errors import SettingsError
+from wirecheck.minilm import sha256_file
 
 __all__ = [
     "CUES",
@@ -292,7 +293,7 @@ class CheckworthyModel:
             meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
             if meta.get("format") != FORMAT_VERSION:
                 raise SettingsError(f"{folder}/model.json: unknown format {meta.get('format')!r}")
-            if _sha256(folder / "weights.npz") != meta["sha256"]["weights.npz"]:
+            if sha256_file(folder / "weights.npz") != meta["sha256"]["weights.npz"]:
                 raise SettingsError(f"{folder}/weights.npz does not match its sha256 in model.json")
             config = CheckworthyConfig(**meta["config"])
             with np.load(folder / "weights.npz", allow_pickle=False) as npz:
@@ -309,7 +310,7 @@ class CheckworthyModel:
             if coef.shape != (vec.width,):
                 raise SettingsError(f"{folder}/weights.npz: array shapes do not match model.json")
             tokenizer_sha = meta["sha256"]["minilm_tokenizer.json"]
-            if config.embedding and embedder is None and _sha256(TOKENIZER) != tokenizer_sha:
+            if config.embedding and embedder is None and sha256_file(TOKENIZER) != tokenizer_sha:
                 raise SettingsError(f"{TOKENIZER} is not the tokenizer the model was trained with")
         except SettingsError as exc:
             exc.hint = exc.hint or hint
@@ -611,8 +612,8 @@ def train_checkworthy(
             **figures,
         },
         "sha256": {
-            "weights.npz": _sha256(out / "weights.npz"),
-            "minilm_tokenizer.json": _sha256(TOKENIZER),
+            "weights.npz": sha256_file(out / "weights.npz"),
+            "minilm_tokenizer.json": sha256_file(TOKENIZER),
         },
     }
     (out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

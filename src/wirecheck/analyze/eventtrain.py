@@ -31,11 +31,11 @@ from wirecheck.analyze.eventtype import (
     Lexicon,
     _Blocks,
     _blocks,
-    _sha256,
     _softmax,
     _Vectoriser,
 )
 from wirecheck.errors import SettingsError
+from wirecheck.minilm import sha256_file
 
 # ---------------------------------------------------------------------------------- training
 
@@ -234,7 +234,7 @@ def train(
         "labels": list(LABELS),
         "config": asdict(config),
         "training": {"data": sources, **figures},
-        "sha256": {name: _sha256(out / name) for name in _FILES},
+        "sha256": {name: sha256_file(out / name) for name in _FILES},
     }
     (out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     _update_card(out / "MODEL_CARD.md", figures)

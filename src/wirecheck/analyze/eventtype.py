@@ -261,9 +261,6 @@ def _softmax(z: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
-_sha256 = sha256_file  # the name the training and check-worthiness modules import
-
-
 # ------------------------------------------------------------------------------------- model
 
 
@@ -307,7 +304,7 @@ class EventTypeModel:
             if meta.get("format") != FORMAT_VERSION:
                 raise SettingsError(f"{folder}/model.json: unknown format {meta.get('format')!r}")
             for name in _FILES:
-                if _sha256(folder / name) != meta["sha256"][name]:
+                if sha256_file(folder / name) != meta["sha256"][name]:
                     raise SettingsError(f"{folder / name} does not match its sha256 in model.json")
             config = FeatureConfig(**meta["config"])
             labels = [str(x) for x in meta["labels"]]
